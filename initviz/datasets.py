@@ -1,0 +1,278 @@
+"""Small data sets for the notebooks: three toy 2-D problems and scikit-learn's digits.
+
+Every loader returns ``(X, y)`` with ``X`` float64 of shape (n_samples, n_features),
+standardized per feature (mean 0, std 1), and ``y`` int64 class labels 0..k-1.
+
+Randomness comes only from the ``rng`` argument: None (fresh entropy), an int seed, or a
+``numpy.random.Generator``. The same seed always gives the same arrays.
+
+scikit-learn is imported inside the functions that use it, never at module level:
+``import sklearn.datasets`` costs about 0.9 s, and the numerical core should import fast.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "make_moons",
+    "make_circles",
+    "make_spiral",
+    "load_digits",
+    "standardize",
+    "train_test_split",
+]
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _as_generator(rng):
+    """Turn None, an int seed or a Generator into a numpy Generator (bool is not a seed)."""
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r}"
+        )
+    if rng < 0:
+        raise ValueError(f"rng seed must be a non-negative int, got {rng}")
+    return np.random.default_rng(int(rng))
+
+
+def _sklearn_seed(gen):
+    """Draw a random_state for scikit-learn from our generator, so seeds carry over."""
+    return int(gen.integers(2**31 - 1))
+
+
+def _check_int(name, value, minimum):
+    """Return `value` as an int if it is an integer >= minimum, else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_real(name, value, low, high, low_open=False, high_open=False):
+    """Return `value` as a float if it is a finite real number in the given interval."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if not math.isfinite(value) or too_low or too_high:
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be a finite number in {interval}, got {value}")
+    return value
+
+
+def _check_X(X):
+    """Return X as a finite float64 matrix of shape (n_samples, n_features), n >= 1."""
+    try:
+        arr = np.asarray(X)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"X must be a 2-D array (n_samples, n_features): {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers, got an array of dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(
+            f"X must be a non-empty 2-D array (n_samples, n_features), got shape {arr.shape}"
+        )
+    arr = arr.astype(np.float64)
+    n_bad = arr.size - np.count_nonzero(np.isfinite(arr))
+    if n_bad:
+        raise ValueError(f"X contains {n_bad} non-finite values (inf or nan) of {arr.size}")
+    return arr
+
+
+def _standardize(X):
+    """Center and scale each column of a finite float64 matrix; constant columns become 0."""
+    centered = X - X.mean(axis=0)
+    std = centered.std(axis=0)
+    # A constant column is detected exactly (max == min): its mean can carry a rounding
+    # error, so testing std == 0 after centering would not be reliable.
+    constant = X.max(axis=0) == X.min(axis=0)
+    out = np.zeros_like(centered)
+    np.divide(centered, std, out=out, where=~constant)
+    return out
+
+
+# ----------------------------------------------------------------------------- data sets
+
+
+def make_moons(n_samples=200, noise=0.2, rng=None):
+    """Two interleaving half circles (scikit-learn's make_moons), standardized.
+
+    Args:
+        n_samples: total number of points, an int >= 1 (split evenly between the moons).
+        noise: std of the Gaussian noise added to each coordinate before standardizing,
+            in units of the moon radius (1); finite and >= 0.
+        rng: None, an int seed or a numpy.random.Generator.
+    Returns:
+        X: float64 array (n_samples, 2), mean 0 and std 1 per feature.
+        y: int64 array (n_samples,), labels in {0, 1}.
+    Raises:
+        TypeError: if n_samples is not an int, noise not a number, or rng of a wrong type.
+        ValueError: if n_samples < 1 or noise is negative or not finite.
+    """
+    n_samples = _check_int("n_samples", n_samples, 1)
+    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
+    seed = _sklearn_seed(_as_generator(rng))
+    from sklearn.datasets import make_moons as sk_make_moons
+
+    X, y = sk_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return _standardize(X.astype(np.float64)), y.astype(np.int64)
+
+
+def make_circles(n_samples=200, noise=0.1, factor=0.5, rng=None):
+    """A small circle inside a large one (scikit-learn's make_circles), standardized.
+
+    Args:
+        n_samples: total number of points, an int >= 1 (split evenly between the circles).
+        noise: std of the Gaussian noise added to each coordinate before standardizing,
+            in units of the outer radius (1); finite and >= 0.
+        factor: inner radius / outer radius, strictly between 0 and 1.
+        rng: None, an int seed or a numpy.random.Generator.
+    Returns:
+        X: float64 array (n_samples, 2), mean 0 and std 1 per feature.
+        y: int64 array (n_samples,), 0 for the outer circle, 1 for the inner one.
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if n_samples < 1, noise is negative or not finite, or factor is not
+            in (0, 1).
+    """
+    n_samples = _check_int("n_samples", n_samples, 1)
+    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
+    factor = _check_real("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
+    seed = _sklearn_seed(_as_generator(rng))
+    from sklearn.datasets import make_circles as sk_make_circles
+
+    X, y = sk_make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    return _standardize(X.astype(np.float64)), y.astype(np.int64)
+
+
+def make_spiral(n_samples=300, n_classes=3, noise=0.2, rng=None):
+    """Interleaved spiral arms, one per class (the CS231n example), standardized.
+
+    Arm j has radii evenly spaced from 0 to 1 and angles evenly spaced over
+    [4j, 4(j + 1)] radians plus Gaussian noise. The first ``n_samples % n_classes``
+    arms get one extra point. Rows are shuffled, so the classes are not in blocks.
+
+    Args:
+        n_samples: total number of points, an int >= n_classes.
+        n_classes: number of arms (classes), an int >= 2.
+        noise: std of the noise added to each angle, in radians; finite and >= 0.
+        rng: None, an int seed or a numpy.random.Generator.
+    Returns:
+        X: float64 array (n_samples, 2), mean 0 and std 1 per feature.
+        y: int64 array (n_samples,), labels 0..n_classes-1.
+    Raises:
+        TypeError: if an argument has the wrong type.
+        ValueError: if n_classes < 2, n_samples < n_classes, or noise is negative or not
+            finite.
+    References:
+        CS231n, "Putting it together: minimal neural network case study".
+    """
+    n_classes = _check_int("n_classes", n_classes, 2)
+    n_samples = _check_int("n_samples", n_samples, n_classes)
+    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
+    gen = _as_generator(rng)
+
+    X_parts, y_parts = [], []
+    for j in range(n_classes):
+        n = n_samples // n_classes + (j < n_samples % n_classes)
+        radius = np.linspace(0.0, 1.0, n)
+        angle = np.linspace(4.0 * j, 4.0 * (j + 1), n) + noise * gen.standard_normal(n)
+        X_parts.append(np.column_stack([radius * np.sin(angle), radius * np.cos(angle)]))
+        y_parts.append(np.full(n, j, dtype=np.int64))
+    order = gen.permutation(n_samples)
+    X = np.concatenate(X_parts)[order]
+    y = np.concatenate(y_parts)[order]
+    return _standardize(X), y
+
+
+def load_digits(standardize=True):
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images; no download).
+
+    Args:
+        standardize: if True, scale each pixel column to mean 0 and std 1; the pixels that
+            are 0 in every image (constant columns) become 0. If False, return the raw
+            gray levels 0..16.
+    Returns:
+        X: float64 array (1797, 64), one flattened 8x8 image per row.
+        y: int64 array (1797,), the digit 0..9.
+    Raises:
+        TypeError: if standardize is not a bool.
+    """
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}")
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    X, y = sk_load_digits(return_X_y=True)
+    X = X.astype(np.float64)
+    if standardize:
+        X = _standardize(X)
+    return X, y.astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def standardize(X):
+    """Return a copy of X with each column centered to mean 0 and scaled to std 1.
+
+    Columns whose values are all equal (std 0) become all 0 instead of nan.
+
+    Args:
+        X: array-like (n_samples, n_features) of finite real numbers, n_samples >= 1.
+    Returns:
+        float64 array of the same shape (a new array; X is not modified).
+    Raises:
+        TypeError: if X does not hold real numbers.
+        ValueError: if X is not a non-empty 2-D array, or contains inf or nan (the message
+            says how many).
+    """
+    return _standardize(_check_X(X))
+
+
+def train_test_split(X, y, test_fraction=0.25, rng=None):
+    """Shuffle the rows of (X, y) and split them into a training and a test part.
+
+    The test part has ``round(test_fraction * n_samples)`` rows, but at least 1, and the
+    training part at least 1.
+
+    Args:
+        X: array-like (n_samples, n_features) of finite real numbers, n_samples >= 2.
+        y: array-like whose first dimension is n_samples (labels or targets).
+        test_fraction: fraction of rows that go to the test part, strictly in (0, 1).
+        rng: None, an int seed or a numpy.random.Generator.
+    Returns:
+        X_train: float64 array (n_train, n_features).
+        X_test: float64 array (n_test, n_features).
+        y_train: array (n_train, ...), the dtype of y.
+        y_test: array (n_test, ...), the dtype of y.
+    Raises:
+        TypeError: if X does not hold real numbers or an argument has the wrong type.
+        ValueError: if X is not 2-D, has fewer than 2 rows or non-finite values, if len(y)
+            differs from len(X), or if test_fraction is not in (0, 1).
+    """
+    X = _check_X(X)
+    y = np.asarray(y)
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"y must have one entry per row of X ({X.shape[0]}), got shape {y.shape}"
+        )
+    test_fraction = _check_real(
+        "test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True
+    )
+    n = X.shape[0]
+    if n < 2:
+        raise ValueError(f"X needs at least 2 rows to split, got {n}")
+    n_test = min(max(round(test_fraction * n), 1), n - 1)
+    order = _as_generator(rng).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
