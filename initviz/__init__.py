@@ -10,7 +10,7 @@ from . import activations, initializers, stats, theory
 from .mlp import MLP, Gradients, Trace
 from .stats import describe, format_table, network_stats, signal_propagation
 from .theory import predict_for, predict_variances
-from .training import History, train
+from .training import History, Run, compare, train
 
 __version__ = "0.1.0"
 
@@ -20,6 +20,8 @@ __all__ = [
     "Gradients",
     "History",
     "train",
+    "compare",
+    "Run",
     "initializers",
     "activations",
     "stats",

@@ -17,7 +17,7 @@ import numpy as np
 from . import initializers
 from .mlp import MLP, check_data
 
-__all__ = ["History", "train"]
+__all__ = ["History", "Run", "train", "compare"]
 
 # Below this width BLAS threads cost more than they save (FIELD-NOTES: 1 thread was 2-2.5x
 # faster and far steadier on small networks while the other core is busy).
@@ -131,3 +131,35 @@ def _n_correct(net, output, y) -> float:
         return float(np.sum(np.argmax(output, axis=1) == labels))
     pred = (output > 0.5).astype(np.int64)
     return float(np.sum(pred == y.reshape(pred.shape))) / pred.shape[1]
+
+
+@dataclass
+class Run:
+    """One trained network of :func:`compare`: the network and its :class:`History`."""
+
+    net: MLP
+    history: History
+
+
+def compare(configs: dict, X, y, *, layer_sizes, epochs: int, lr: float, batch_size=None,
+            seed: int = 0, **mlp_kwargs) -> dict:
+    """Train one network per configuration on the same data, from the same seed.
+
+    Args:
+        configs: name -> dict of :class:`MLP` keyword arguments that differ between runs,
+            e.g. ``{"zeros": {"weight_init": "zeros"}, "He": {"weight_init": "he_normal"}}``.
+        X, y: training data. layer_sizes, epochs, lr, batch_size: shared by every run.
+        seed: int; every run's weights and minibatches are drawn from ``seed``, so the runs
+            differ only by their configuration.
+        **mlp_kwargs: MLP arguments shared by every run (activation, output_activation...).
+    Returns:
+        dict name -> :class:`Run`, in the order of ``configs``.
+    """
+    if not isinstance(configs, dict) or not configs:
+        raise ValueError("configs must be a non-empty dict name -> MLP keyword arguments")
+    runs = {}
+    for name, overrides in configs.items():
+        kwargs = {**mlp_kwargs, **overrides}
+        net = MLP(layer_sizes, rng=seed, **kwargs)
+        runs[name] = Run(net, train(net, X, y, epochs, lr, batch_size=batch_size, rng=seed + 1))
+    return runs
