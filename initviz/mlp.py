@@ -12,7 +12,7 @@ The output activation comes with its loss, as in every framework:
 output activation  loss (mean over samples)                         dL/dz at the output
 =================  ===============================================  =======================
 linear             mean squared error, mean over samples and units  2 (y_hat - y) / (n k)
-sigmoid            binary cross-entropy, from the logits            (sigmoid(z) - y) / n
+sigmoid            binary cross-entropy, mean over samples, units   (sigmoid(z) - y) / (n k)
 softmax            categorical cross-entropy, from the logits       (softmax(z) - onehot) / n
 =================  ===============================================  =======================
 
@@ -289,7 +289,7 @@ class MLP:
             if self.output_activation == "sigmoid":
                 # BCE = softplus(z) - y z, written to be exact for large |z|
                 loss = np.mean(np.logaddexp(0.0, z) - y * z)
-                return float(loss), (self._output(z) - y) / n
+                return float(loss), (self._output(z) - y) / z.size
             shifted = z - np.max(z, axis=1, keepdims=True)
             logsumexp = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             loss = np.mean(np.sum(y * (logsumexp - shifted), axis=1))

@@ -32,12 +32,15 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 """Series and class colors (Okabe-Ito, readable with color-vision deficiency)."""
 
 NOTE_COLOR = "#B00020"
-_NOTE_STYLE = dict(fontsize=8, color=NOTE_COLOR)
+_NOTE_STYLE = dict(fontsize=8, color=NOTE_COLOR,
+                   bbox=dict(facecolor="white", alpha=0.85, edgecolor="none", pad=1.5))
 
-# np.histogram computes (hi - lo); keep both ends small enough that this cannot overflow,
-# and the range wide enough to have a width at all.
-_MAX_HALF_WIDTH = np.finfo(np.float64).max / 4
-_MIN_HALF_WIDTH = 1e-300
+# matplotlib's tick locators and color norms overflow on axes that reach the float64 limit
+# (~1.8e308), and its log axes fail from ~1e250. Finite values beyond these magnitudes are
+# treated like overflow: left out of the drawing and counted in the note.
+_HUGE = 1e200
+_TINY = 1e-200  # smallest positive value drawn on a log axis
+_MIN_HALF_WIDTH = 1e-300  # narrowest histogram range (-m, m)
 
 
 def _color(i):
@@ -118,33 +121,52 @@ def _robust_half_width(samples):
         m = float(magnitude.max())
     if not m > 0:
         return 1.0
-    return min(max(m, _MIN_HALF_WIDTH), _MAX_HALF_WIDTH)
+    return min(max(m, _MIN_HALF_WIDTH), _HUGE)
 
 
-def _edge_markers(ax, x, bad_y, series_color):
-    """Mark values a (log) axis cannot draw with a symbol on the bottom or top edge.
+# What a line plot cannot draw, and the mark it leaves on the axis edge instead:
+# (name, test(y, logy), edge (0 bottom, 1 top), marker, symbol in the note).
+# When several tests match a value, the later one names it.
+_UNDRAWABLE = (
+    ("below 1e-200", lambda y, logy: logy & (y > 0) & (y < _TINY), 0, "v", "▼"),
+    ("zero or negative", lambda y, logy: logy & (y <= 0), 0, "v", "▼"),
+    ("below -1e200", lambda y, logy: y < -_HUGE, 0, "v", "▼"),
+    ("-inf", lambda y, logy: np.isneginf(y), 0, "v", "▼"),
+    ("above 1e200", lambda y, logy: y > _HUGE, 1, "^", "▲"),
+    ("inf", lambda y, logy: np.isposinf(y), 1, "^", "▲"),
+    ("nan", lambda y, logy: np.isnan(y), 1, "x", "x"),
+)
 
-    Returns the counts {"zero or negative": n, "inf": n, "nan": n} of marked points.
+
+def _undrawable_kinds(y, logy):
+    """Index into _UNDRAWABLE of each value of y, or -1 where the value can be drawn."""
+    kinds = np.full(y.shape, -1)
+    for k, (_, test, *_) in enumerate(_UNDRAWABLE):
+        kinds[test(y, logy)] = k
+    return kinds
+
+
+def _mark_undrawable(ax, x, y, logy, color, counts):
+    """Mark the values of y an axis cannot draw with a symbol on its bottom or top edge.
+
+    Adds the number of marked points of each kind to the dict `counts`.
     """
-    low = np.isneginf(bad_y) | (np.isfinite(bad_y))  # finite here means <= 0 on a log axis
-    high = np.isposinf(bad_y)
-    nan = np.isnan(bad_y)
+    kinds = _undrawable_kinds(y, logy)
     edge = ax.get_xaxis_transform()  # x in data units, y in axes units (0 bottom, 1 top)
-    for mask, y_edge, marker in ((low, 0.0, "v"), (high, 1.0, "^"), (nan, 1.0, "x")):
+    for k, (name, _, y_edge, marker, _) in enumerate(_UNDRAWABLE):
+        mask = kinds == k
         if mask.any():
             ax.plot(x[mask], np.full(mask.sum(), y_edge), linestyle="none", marker=marker,
-                    color=series_color, transform=edge, clip_on=False, markersize=7)
-    return {"-inf, zero or negative": int(low.sum()), "inf": int(high.sum()),
-            "nan": int(nan.sum())}
+                    color=color, transform=edge, clip_on=False, markersize=7)
+            counts[name] = counts.get(name, 0) + int(mask.sum())
 
 
-def _undrawable(y, logy):
-    """Boolean mask of the values that cannot be drawn (non-finite, or <= 0 on a log axis)."""
-    bad = ~np.isfinite(y)
-    if logy:
-        with np.errstate(invalid="ignore"):
-            bad |= ~(y > 0)
-    return bad
+def _undrawable_note(counts, logy):
+    """The note that explains the edge marks, e.g. 'not drawable: 2 inf (▲ top)'."""
+    parts = [f"{counts[name]} {name} ({symbol} {'top' if y_edge else 'bottom'})"
+             for name, _, y_edge, _, symbol in _UNDRAWABLE if counts.get(name)]
+    where = " on a log axis" if logy else ""
+    return f"not drawable{where}:\n" + ", ".join(parts)
 
 
 # ----------------------------------------------------------------------------- histograms
@@ -156,8 +178,8 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
 
     Each bar is the fraction of the layer's finite values that fall in that bin, so the
     bars of a panel sum to 1 minus the fraction of finite values outside the x range.
-    Each panel is titled with its label and annotated with the std of the layer's finite
-    values (3 significant digits). inf and nan values are left out and counted in a note
+    All panels share the x and y axes. Each panel is titled with its label and the std of
+    the layer's finite values (3 significant digits). inf and nan values are left out and counted in a note
     ("37 inf/nan not shown"); a layer with no finite value says "overflow: inf/nan".
 
     Args:
@@ -165,9 +187,10 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
             ndarray is read as one row per layer.
         labels: one str per layer, or None for "layer 1", "layer 2", ...
         bins: number of bins, an int >= 1.
-        range: (low, high) x range shared by all panels, finite with low < high; or None
-            for a symmetric range (-m, m) with m the 99.5th percentile of |finite values|
-            over the panels shown (never of width 0).
+        range: (low, high) x range shared by all panels, -1e200 <= low < high <= 1e200;
+            or None for a symmetric range (-m, m) with m the 99.5th percentile of |finite
+            values| over the panels shown (at least 1e-300, at most 1e200: matplotlib
+            cannot draw a wider axis).
         title: figure title, or None.
         xlabel: label of the x axis (what the values are, with units if any).
         max_panels: at most this many panels, an int >= 2. With more layers, evenly spaced
@@ -217,32 +240,37 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
         lo, hi = _check_range(range)
 
     n = len(shown)
-    fig = _new_figure(min(8.0, 0.6 + 1.6 * n), 2.6)
-    axes = fig.subplots(1, n, squeeze=False)[0]
-    fig.subplots_adjust(left=0.6 / fig.get_figwidth(), right=0.98, bottom=0.2,
-                        top=0.78 if title else 0.86, wspace=0.35)
+    fig = _new_figure(min(8.0, 0.6 + 1.6 * n), 2.8)
+    axes = fig.subplots(1, n, squeeze=False, sharex=True, sharey=True)[0]
+    fig.subplots_adjust(left=0.6 / fig.get_figwidth(), right=0.98, bottom=0.24,
+                        top=0.72 if title else 0.8, wspace=0.12)
+    axes[0].set_xlim(lo, hi)  # shared by all panels
+    axes[0].locator_params(axis="x", nbins=3)
+    y_top = 0.0
     for ax, i, x, fx in zip(axes, shown, layers, finite):
-        ax.set_title(str(labels[i]), fontsize=9)
         ax.tick_params(labelsize=7)
-        ax.locator_params(axis="x", nbins=3)
-        ax.set_xlim(lo, hi)
-        n_bad = x.size - fx.size
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))  # 2500 -> 2.5 x 1e3
+        ax.xaxis.get_offset_text().set_fontsize(7)
+        if n > 5 and ax is not axes[0]:
+            ax.tick_params(labelbottom=False)  # no room: the first panel carries the scale
         if x.size == 0:
-            ax.set_ylim(0, 1)
+            ax.set_title(str(labels[i]), fontsize=9)
             _note(ax, "empty layer")
         elif fx.size == 0:
-            ax.set_ylim(0, 1)
+            ax.set_title(str(labels[i]), fontsize=9)
             _note(ax, "overflow: inf/nan")
         else:
             counts, edges = np.histogram(fx, bins=bins, range=(lo, hi))
             fraction = counts / fx.size
             ax.stairs(fraction, edges, fill=True, color=_color(0), alpha=0.8)
-            top = fraction.max()
-            ax.set_ylim(0, 1.3 * top if top > 0 else 1)
-            ax.text(0.03, 0.97, f"std {_finite_std(fx):.3g}", transform=ax.transAxes,
-                    ha="left", va="top", fontsize=8)
+            y_top = max(y_top, fraction.max())
+            ax.set_title(f"{labels[i]}\nstd {_finite_std(fx):.3g}", fontsize=9)
+            n_bad = x.size - fx.size
             if n_bad:
                 _note(ax, f"{n_bad} inf/nan\nnot shown", y=0.6)
+            if counts.sum() == 0:
+                _note(ax, "all values\noutside x range", y=0.35)
+    axes[0].set_ylim(0, 1.1 * y_top if y_top > 0 else 1.0)  # shared by all panels
     axes[0].set_ylabel("fraction of values", fontsize=8)
     fig.supxlabel(xlabel, fontsize=9)
     if title:
@@ -256,10 +284,8 @@ def _check_range(range_):
         lo, hi = (float(v) for v in range_)
     except (TypeError, ValueError):
         raise ValueError(f"range must be a (low, high) pair of numbers, got {range_!r}") from None
-    with np.errstate(over="ignore"):
-        width = hi - lo
-    if not (np.isfinite(lo) and np.isfinite(hi) and np.isfinite(width) and lo < hi):
-        raise ValueError(f"range must be finite with low < high, got {range_!r}")
+    if not (-_HUGE <= lo < hi <= _HUGE):
+        raise ValueError(f"range must satisfy -1e200 <= low < high <= 1e200, got {range_!r}")
     return lo, hi
 
 
@@ -270,9 +296,11 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
                    logy=True, title=None, xlabel="layer"):
     """Plot a per-layer statistic against depth, optionally with its theoretical value.
 
-    Values a log axis cannot show (0, negative, inf, nan) are marked on the axis edge
-    instead: a down triangle at the bottom for 0, negatives and -inf, an up triangle at the
-    top for +inf, an x at the top for nan; a note says how many there are.
+    Values the axis cannot show are marked on its edge instead, and a note counts them:
+    a down triangle at the bottom for -inf (and, on a log axis, 0 and negatives), an up
+    triangle at the top for +inf, an x at the top for nan. Finite values beyond +-1e200
+    (and below 1e-200 on a log axis) count as overflow too: matplotlib cannot draw axes
+    that wide.
 
     Args:
         stds: a sequence of one value per layer (layer l at x = l, from 1), or a dict
@@ -329,13 +357,11 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
             if values is None:
                 continue
             x = np.arange(1, len(values) + 1)
-            bad = _undrawable(values, logy)
-            drawn = np.where(bad, np.nan, values)
+            bad = _undrawable_kinds(values, logy) >= 0
             drew_any |= not bad.all()
-            ax.plot(x, drawn, style, marker="o" if style == "-" else None, markersize=4,
-                    color=color, label=label)
-            for kind, n in _edge_markers(ax, x[bad], values[bad], color).items():
-                counts[kind] = counts.get(kind, 0) + n
+            ax.plot(x, np.where(bad, np.nan, values), style, color=color, label=label,
+                    marker="o" if style == "-" else None, markersize=4)
+            _mark_undrawable(ax, x, values, logy, color, counts)
     if not drew_any:
         ax.set_ylim(*((0.1, 10.0) if logy else (0.0, 1.0)))
     ax.set_xlim(0.5, n_positions + 0.5)
@@ -343,11 +369,8 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
         ax.set_xticks(np.arange(1, n_positions + 1), [str(s) for s in labels])
     else:
         ax.xaxis.get_major_locator().set_params(integer=True)
-    parts = [f"{n} {kind}" for kind, n in counts.items() if n]
-    if parts:
-        where = "log axis" if logy else "axis"
-        _note(ax, "not drawable on a " + where + ": " + ", ".join(parts)
-              + "\n(marked on the edge: \u25bc bottom, \u25b2/x top)", y=0.1)
+    if counts:
+        _note(ax, _undrawable_note(counts, logy), y=0.12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
@@ -364,9 +387,10 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
 def plot_loss_curves(histories, *, logy=False, title=None, xlabel="epoch", ylabel="loss"):
     """Plot per-epoch losses of one or more training runs (epoch e at x = e, from 1).
 
-    A run that diverged (its loss became inf or nan) is drawn up to its last finite value,
-    and the first non-finite epoch is marked with an "x" labelled "diverged". On a log axis,
-    losses <= 0 are left out and counted in a note.
+    A run that diverged (its loss became inf or nan, or beyond 1e200, which matplotlib
+    cannot draw) is drawn up to its last finite value, and the first such epoch is marked
+    with an "x" labelled "diverged". On a log axis, losses <= 0 (or below 1e-200) are left
+    out and counted in a note.
 
     Args:
         histories: dict name -> sequence of per-epoch losses.
@@ -391,18 +415,18 @@ def plot_loss_curves(histories, *, logy=False, title=None, xlabel="epoch", ylabe
     fig.subplots_adjust(left=0.14, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
     if logy:
         ax.set_yscale("log")
-    n_nonpositive = 0
+    n_too_small = 0
     drew_any = False
     for k, (name, loss) in enumerate(runs.items()):
         color = _color(k)
         epochs = np.arange(1, len(loss) + 1)
-        bad = _undrawable(loss, logy)
+        bad = _undrawable_kinds(loss, logy) >= 0
+        diverged = ~np.isfinite(loss) | (np.abs(loss) > _HUGE)
         drew_any |= not bad.all()
         ax.plot(epochs, np.where(bad, np.nan, loss), color=color, label=str(name))
-        n_nonpositive += int(np.sum(np.isfinite(loss) & bad))
-        nonfinite = np.flatnonzero(~np.isfinite(loss))
-        if nonfinite.size:
-            first = nonfinite[0]
+        n_too_small += int(np.sum(bad & ~diverged))  # <= 0 or tiny, on a log axis
+        if diverged.any():
+            first = np.flatnonzero(diverged)[0]
             before = loss[:first][~bad[:first]]
             if before.size:  # mark at the last drawable value before the divergence
                 xy, coords = (epochs[first], before[-1]), "data"
@@ -416,8 +440,8 @@ def plot_loss_curves(histories, *, logy=False, title=None, xlabel="epoch", ylabe
     if not drew_any:
         ax.set_ylim(*((0.1, 10.0) if logy else (0.0, 1.0)))
         _note(ax, "no finite loss to draw")
-    if n_nonpositive:
-        _note(ax, f"{n_nonpositive} losses <= 0 not shown on log axis", y=0.1)
+    if n_too_small:
+        _note(ax, f"not shown on a log axis: {n_too_small} losses <= 1e-200", y=0.1)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -514,7 +538,7 @@ def plot_decision_boundary(predict, X, y, *, title=None, resolution=200, ax=None
         if kind == "binary":
             cmap = LinearSegmentedColormap.from_list("binary", [_color(0), "white", _color(1)])
             z = np.ma.masked_array(np.clip(score, 0, 1), bad).reshape(grid0.shape)
-            ax.contourf(grid0, grid1, z, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.6)
+            ax.contourf(grid0, grid1, z, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.45)
             if z.min() < 0.5 < z.max():
                 ax.contour(grid0, grid1, z, levels=[0.5], colors="k", linewidths=1)
         else:
@@ -530,7 +554,7 @@ def plot_decision_boundary(predict, X, y, *, title=None, resolution=200, ax=None
     if n_bad_rows:
         _note(ax, f"{n_bad_rows} points with inf/nan not shown", y=0.05)
     ax.scatter(Xf[:, 0], Xf[:, 1], c=[_color(c) for c in labels], s=14,
-               edgecolors="white", linewidths=0.5)
+               edgecolors="black", linewidths=0.4)
     ax.set_xlim(g0[0], g0[-1])
     ax.set_ylim(g1[0], g1[-1])
     ax.set_xlabel("feature 1")
@@ -549,7 +573,8 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
     Rows are inputs and columns are units, so identical columns (units that compute the
     same function, as after a constant initialization) show up as identical vertical bars.
     Each panel has its own symmetric color limits (-m, m), m = max |finite W| (1 if W is
-    all zero), and a colorbar; inf and nan entries are left blank with a note.
+    all zero, at most 1e200), and a colorbar; inf and nan entries are left blank with a
+    note.
 
     Args:
         weights: one ndarray of shape (fan_in, fan_out), or a list of such matrices.
@@ -591,7 +616,7 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
         bad = ~np.isfinite(w)
         finite = w[~bad]
         m = float(np.max(np.abs(finite))) if finite.size else 0.0
-        m = m if m > 0 else 1.0
+        m = min(m, _HUGE) if m > 0 else 1.0  # beyond 1e200 matplotlib's colorbar overflows
         image = ax.imshow(np.ma.masked_array(np.where(bad, 0.0, w), bad), cmap="RdBu_r",
                           vmin=-m, vmax=m, aspect="auto", interpolation="nearest")
         fig.colorbar(image, ax=ax, fraction=0.08, pad=0.04)

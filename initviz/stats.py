@@ -61,10 +61,15 @@ def describe(values, pre_activations=None, activation=None) -> LayerStats:
     n_bad = int(v.size - np.count_nonzero(finite))
     fin = v[finite]
     if fin.size:
-        # over the finite values; huge ones may still overflow to inf here, which is the truth
+        # over the finite values, scaled by max |value| first so that huge finite values
+        # (|x| > 1e154, whose squares overflow) still give their finite mean and std
+        scale = float(np.max(np.abs(fin)))
+        scale = scale if scale > 0 else 1.0
         with np.errstate(all="ignore"):
-            mean = float(fin.mean())
-            std = float(np.sqrt(np.mean((fin - mean) ** 2)))
+            u = fin / scale
+            m = u.mean()
+            mean = float(m * scale)
+            std = float(np.sqrt(np.mean((u - m) ** 2)) * scale)
     else:
         mean = std = math.nan
     saturated = 0.0
