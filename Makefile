@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-package test-notebooks execute benchmark clean
+.PHONY: lab test test-package test-notebooks parity execute benchmark clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test-package: $(STAMP)
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg -q
+
+## parity: initializers sampled side by side with PyTorch's nn.init and Keras 3's (optional)
+parity: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,parity]"
+	KERAS_BACKEND=torch $(BIN)/python -m pytest tests/parity -q
 
 ## execute: re-run every notebook top to bottom, in place, to refresh the stored outputs
 execute: $(STAMP)

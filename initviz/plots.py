@@ -33,7 +33,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 NOTE_COLOR = "#B00020"
 _NOTE_STYLE = dict(fontsize=8, color=NOTE_COLOR,
-                   bbox=dict(facecolor="white", alpha=0.85, edgecolor="none", pad=1.5))
+                   bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=1.5))
 
 # matplotlib's tick locators and color norms overflow on axes that reach the float64 limit
 # (~1.8e308), and its log axes fail from ~1e250. Finite values beyond these magnitudes are
@@ -84,6 +84,13 @@ def _as_named_series(name, data):
             raise ValueError(f"{name} is an empty dict; give at least one series")
         return {key: _as_series(f"{name}[{key!r}]", v) for key, v in data.items()}
     return {None: _as_series(name, data)}
+
+
+def _check_labels(name, labels, n, what):
+    """Check that labels is a sequence of n items (one per `what`)."""
+    if isinstance(labels, str) or not hasattr(labels, "__len__") or len(labels) != n:
+        raise ValueError(f"{name} must be a list of {n} labels (one per {what}), "
+                         f"got {labels!r}")
 
 
 def _check_title(title):
@@ -157,16 +164,19 @@ def _mark_undrawable(ax, x, y, logy, color, counts):
         mask = kinds == k
         if mask.any():
             ax.plot(x[mask], np.full(mask.sum(), y_edge), linestyle="none", marker=marker,
-                    color=color, transform=edge, clip_on=False, markersize=7)
+                    color=color, transform=edge, clip_on=False, markersize=7, zorder=5)
             counts[name] = counts.get(name, 0) + int(mask.sum())
 
 
 def _undrawable_note(counts, logy):
-    """The note that explains the edge marks, e.g. 'not drawable: 2 inf (▲ top)'."""
-    parts = [f"{counts[name]} {name} ({symbol} {'top' if y_edge else 'bottom'})"
-             for name, _, y_edge, _, symbol in _UNDRAWABLE if counts.get(name)]
-    where = " on a log axis" if logy else ""
-    return f"not drawable{where}:\n" + ", ".join(parts)
+    """The note that explains the edge marks, one line per mark, e.g. '▲ top: 2 inf'."""
+    lines = ["not drawable on a log axis:" if logy else "not drawable:"]
+    for symbol, edge in (("▼", "bottom"), ("▲", "top"), ("x", "top")):
+        found = [f"{counts[name]} {name}" for name, _, _, _, sym in _UNDRAWABLE
+                 if sym == symbol and counts.get(name)]
+        if found:
+            lines.append(f"{symbol} {edge}: " + ", ".join(found))
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- histograms
@@ -179,8 +189,9 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
     Each bar is the fraction of the layer's finite values that fall in that bin, so the
     bars of a panel sum to 1 minus the fraction of finite values outside the x range.
     All panels share the x and y axes. Each panel is titled with its label and the std of
-    the layer's finite values (3 significant digits). inf and nan values are left out and counted in a note
-    ("37 inf/nan not shown"); a layer with no finite value says "overflow: inf/nan".
+    the layer's finite values (3 significant digits). inf and nan values are left out and
+    counted in a note ("37 inf/nan not shown"); a layer with no finite value says
+    "overflow: inf/nan".
 
     Args:
         values: a sequence of arrays, one per layer, any shape (each is flattened). A 2-D
@@ -215,9 +226,8 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
     n_layers = len(values)
     if labels is None:
         labels = [f"layer {i + 1}" for i in np.arange(n_layers)]
-    elif isinstance(labels, str) or len(labels) != n_layers:
-        raise ValueError(f"labels must be a list of {n_layers} labels (one per layer), "
-                         f"got {labels!r}")
+    else:
+        _check_labels("labels", labels, n_layers, "layer")
     bins = _check_int("bins", bins, 1)
     max_panels = _check_int("max_panels", max_panels, 2)
     _check_title(title)
@@ -336,9 +346,8 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
             raise ValueError(f"predicted has series {unknown} not in stds; "
                              f"valid names: {list(series)}")
     n_positions = max(len(y) for y in (*series.values(), *theory.values()))
-    if labels is not None and (isinstance(labels, str) or len(labels) != n_positions):
-        raise ValueError(f"labels must give one tick label per layer ({n_positions}), "
-                         f"got {labels!r}")
+    if labels is not None:
+        _check_labels("labels", labels, n_positions, "layer")
     _check_title(title)
 
     fig = _new_figure(5.5, 3.0)
@@ -370,7 +379,7 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
     else:
         ax.xaxis.get_major_locator().set_params(integer=True)
     if counts:
-        _note(ax, _undrawable_note(counts, logy), y=0.12)
+        _note(ax, _undrawable_note(counts, logy), y=0.22)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
@@ -602,9 +611,8 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
                              f"matrix, got shape {w.shape}")
     if titles is None:
         titles = default_titles
-    elif isinstance(titles, str) or len(titles) != len(mats):
-        raise ValueError(f"titles must give one title per matrix ({len(mats)}), "
-                         f"got {titles!r}")
+    else:
+        _check_labels("titles", titles, len(mats), "matrix")
     _check_title(title)
 
     n = len(mats)

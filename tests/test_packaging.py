@@ -22,8 +22,7 @@ def _name(requirement: str) -> str:
 def _pyproject_packages():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(meta["dependencies"])
-    for extra in meta.get("optional-dependencies", {}).values():
-        reqs += extra
+    reqs += meta["optional-dependencies"]["dev"]  # the parity extra (torch, keras) is pip-only
     return {_name(r) for r in reqs}
 
 

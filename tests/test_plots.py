@@ -240,7 +240,8 @@ def test_layer_std_tick_labels():
         ({"a": [1.0]}, {"predicted": {"b": [1.0]}}, ValueError, r"\['b'\].*\['a'\]"),
         ({"a": [1.0]}, {"predicted": [1.0]}, TypeError, "predicted must be a dict"),
         ([1.0], {"predicted": {"a": [1.0]}}, TypeError, "predicted must be a sequence"),
-        ([1.0, 2.0], {"labels": ["x"]}, ValueError, r"labels.*\(2\).*\['x'\]"),
+        ([1.0, 2.0], {"labels": ["x"]}, ValueError, r"labels.*2 labels.*\['x'\]"),
+        ([1.0, 2.0], {"labels": 5}, ValueError, "labels.*2 labels.*got 5"),
     ],
 )
 def test_layer_std_errors(stds, kwargs, error, match):
@@ -436,7 +437,7 @@ def test_heatmap_with_nonfinite_entries():
     [
         ([], {}, ValueError, "weights is empty"),
         ([np.zeros(3)], {}, ValueError, r"weights\[0\].*2-D.*\(3,\)"),
-        (np.zeros((2, 2)), {"titles": ["a", "b"]}, ValueError, r"titles.*\(1\)"),
+        (np.zeros((2, 2)), {"titles": ["a", "b"]}, ValueError, "titles.*1 labels"),
         ([np.array([["a"]])], {}, TypeError, r"weights\[0\].*dtype"),
     ],
 )

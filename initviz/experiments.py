@@ -1,0 +1,281 @@
+"""Ready-made experiments of the lessons: deep stacks of equal layers and weight-scale sweeps.
+
+Notebook 03 (random initialization) sends a batch of standard-normal inputs through a deep
+stack of equal-width layers, ``z = a @ W``, ``a = f(z)``, and back-propagates a
+standard-normal gradient from the output (as :func:`initviz.stats.signal_propagation`
+does), to watch the signal vanish or explode forward and backward. For independent
+zero-mean weights of standard deviation ``s`` and a layer of ``fan_in`` inputs
+(LeCun et al. 1998; Glorot & Bengio 2010, eq. 5-6)::
+
+    Var(z[l]) = fan_in * s**2 * E[a[l-1]**2]
+
+so a linear stack multiplies the std by ``sqrt(fan_in) * s`` per layer, a ReLU stack the
+root mean square by ``sqrt(fan_in / 2) * s`` (He et al. 2015): the signal survives only near
+``s = sqrt(1 / fan_in)`` (tanh) or ``sqrt(2 / fan_in)`` (ReLU). :func:`scale_sweep` measures
+that band. Everything is float64 and never warns: overflow becomes inf/nan in the results.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import initializers
+from .mlp import MLP, Gradients
+from .stats import NetworkStats, describe, signal_propagation
+
+__all__ = ["StackResult", "deep_stack", "SweepResult", "scale_sweep", "summary_table",
+           "plot_scale_sweep"]
+
+# Below this width one BLAS thread is faster and steadier than two (see FIELD-NOTES).
+_SINGLE_THREAD_BELOW_WIDTH = 512
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def _thread_limit(width):
+    if width >= _SINGLE_THREAD_BELOW_WIDTH:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+@dataclass
+class StackResult:
+    """One deep stack, its forward pass and a back-propagated random gradient.
+
+    Attributes:
+        net: the :class:`initviz.MLP`: ``depth`` hidden layers of ``width`` units, then a
+            linear output layer of ``width`` units.
+        stats: :class:`initviz.stats.NetworkStats` of every layer, the output layer last.
+        grads: the :class:`initviz.mlp.Gradients` (``grads.trace`` is the forward pass).
+        depth: number of hidden layers.
+    """
+
+    net: MLP
+    stats: NetworkStats
+    grads: Gradients
+    depth: int
+
+    @property
+    def activations(self) -> list:
+        """The hidden activations ``a[l]``, l = 1..depth, each (n_samples, width)."""
+        return self.grads.trace.activations[: self.depth]
+
+    @property
+    def gradients(self) -> list:
+        """The back-propagated ``dL/dz[l]`` of the hidden layers, each (n_samples, width)."""
+        return self.grads.pre_activations[: self.depth]
+
+    def column(self, kind: str, field: str) -> np.ndarray:
+        """One statistic over the hidden layers, e.g. ``column("gradients", "std")``.
+
+        ``kind`` is ``"activations"``, ``"pre_activations"``, ``"gradients"`` or
+        ``"weight_gradients"``; ``field`` a :class:`initviz.stats.LayerStats` field.
+        """
+        return self.stats.column(kind, field)[: self.depth]
+
+
+def deep_stack(width=250, depth=10, activation="tanh", weight_init="glorot_uniform",
+               n_samples=500, rng=None) -> StackResult:
+    """Send standard-normal inputs through ``depth`` equal layers and a gradient back.
+
+    The network is ``MLP([width] * (depth + 2), activation, weight_init)``: ``depth`` hidden
+    layers and a linear output layer, zero biases. Inputs ``X`` (n_samples, width) are
+    standard normal (E[x**2] = 1, like standardized data); at the output a standard-normal
+    dL/dz is back-propagated (:func:`initviz.stats.signal_propagation`).
+
+    Args:
+        width: units per layer (and input features), an int >= 1. The lecture uses 250.
+        depth: number of hidden layers, an int >= 1.
+        activation: hidden activation name (``linear, relu, leaky_relu, tanh, sigmoid``).
+        weight_init: anything :class:`initviz.MLP` takes, e.g.
+            ``initializers.RandomNormal(stddev=0.01)`` (the lecture's
+            ``rng.standard_normal((250, 250)) * 0.01``).
+        n_samples: batch size, an int >= 1.
+        rng: None, an int seed or a Generator; draws, in this order, the weights, the inputs
+            and the output gradient.
+    Returns:
+        :class:`StackResult`. Values that overflow are inf/nan in it, counted by
+        ``column(kind, "nonfinite")``; nothing raises or warns.
+    Raises:
+        TypeError, ValueError: a bad width, depth or n_samples (or what :class:`MLP` raises).
+    """
+    width = _check_int("width", width, 1)
+    depth = _check_int("depth", depth, 1)
+    n_samples = _check_int("n_samples", n_samples, 1)
+    gen = initializers.as_generator(rng)
+    net = MLP([width] * (depth + 2), activation=activation, weight_init=weight_init, rng=gen)
+    X = gen.standard_normal((n_samples, width))
+    with _thread_limit(width):
+        stats, grads = signal_propagation(net, X, rng=gen)
+    return StackResult(net, stats, grads, depth)
+
+
+@dataclass
+class SweepResult:
+    """What :func:`scale_sweep` measured, one entry per weight scale.
+
+    Attributes:
+        scales: the weight standard deviations, as given.
+        activation_std: std of the last hidden layer's activations.
+        gradient_std: std of the back-propagated dL/dz at the first hidden layer.
+        saturated: fraction of saturated units in the last hidden layer (tanh/sigmoid).
+        nonfinite: number of inf/nan values in the last hidden layer.
+        activation, width, depth: the stack that was swept.
+    """
+
+    scales: np.ndarray
+    activation_std: np.ndarray
+    gradient_std: np.ndarray
+    saturated: np.ndarray
+    nonfinite: np.ndarray
+    activation: str
+    width: int
+    depth: int
+
+    def band(self, low=0.1, high=10.0) -> tuple:
+        """``(smallest, largest)`` scale at which both the last layer's activation std and
+        the first layer's gradient std lie in [low, high]; ``(nan, nan)`` if none does."""
+        ok = ((self.activation_std >= low) & (self.activation_std <= high)
+              & (self.gradient_std >= low) & (self.gradient_std <= high))
+        if not ok.any():
+            return math.nan, math.nan
+        return float(self.scales[ok].min()), float(self.scales[ok].max())
+
+
+def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100,
+                rng=None) -> SweepResult:
+    """Measure a deep stack for every weight scale: the static version of a slider.
+
+    Weights are drawn once from N(0, 1) and multiplied by each scale, so the runs differ by
+    the scale only (the same draws as ``RandomNormal(stddev=scale)`` with the same
+    generator state); inputs and the output gradient are drawn once too.
+
+    Args:
+        scales: 1-D sequence of weight standard deviations, each finite and > 0 (e.g.
+            ``np.logspace(-3, 1, 41)``).
+        width, depth, activation, n_samples: the stack, as in :func:`deep_stack`.
+        rng: None, an int seed or a Generator.
+    Returns:
+        :class:`SweepResult`.
+    Raises:
+        ValueError: scales empty, not 1-D, or holding a value that is not finite and > 0.
+    """
+    s = np.asarray(scales, dtype=np.float64)
+    if s.ndim != 1 or s.size == 0:
+        raise ValueError(f"scales must be a non-empty 1-D sequence, got shape {s.shape}")
+    if not np.all(np.isfinite(s) & (s > 0)):
+        raise ValueError(f"every scale must be finite and > 0, got {s[~(np.isfinite(s) & (s > 0))][:3]}")
+    width = _check_int("width", width, 1)
+    depth = _check_int("depth", depth, 1)
+    n_samples = _check_int("n_samples", n_samples, 1)
+    gen = initializers.as_generator(rng)
+    net = MLP([width] * (depth + 2), activation=activation,
+              weight_init=initializers.RandomNormal(stddev=1.0), rng=gen)
+    base = [W.copy() for W in net.weights]
+    X = gen.standard_normal((n_samples, width))
+    out_grad = gen.standard_normal((n_samples, width))
+    rows = []
+    with _thread_limit(width):
+        for scale in s:
+            net.weights = [scale * W for W in base]
+            trace = net.trace(X)
+            grads = net.backward(trace, out_grad)
+            last = describe(trace.activations[depth - 1], trace.pre_activations[depth - 1],
+                            net.activation_names[depth - 1])
+            first = describe(grads.pre_activations[0])
+            rows.append((last.std, first.std, last.saturated, last.nonfinite))
+    a, g, sat, bad = (np.array(c) for c in zip(*rows))
+    return SweepResult(s, a, g, sat, bad.astype(int), net.activation_names[0], width, depth)
+
+
+def _fmt(x):
+    return f"{x:.3g}" if isinstance(x, (float, np.floating)) else str(x)
+
+
+def summary_table(results: dict, layers=(1, 5, 10)) -> str:
+    """A text table of deep stacks: activation std at some layers, the last layer's
+    saturated fraction and inf/nan count, and the gradient std at the first and last layer.
+
+    Args:
+        results: dict name -> :class:`StackResult`.
+        layers: 1-based hidden layers whose activation std is shown (those that exist).
+    Returns:
+        str, numbers rounded to 3 significant digits.
+    """
+    if not isinstance(results, dict) or not results:
+        raise ValueError("results must be a non-empty dict name -> StackResult")
+    header = ["init"]
+    shown = sorted({int(l) for l in layers})
+    header += [f"std a{l}" for l in shown] + ["saturated", "inf/nan", "std g1", "std g_last"]
+    lines = [header]
+    for name, r in results.items():
+        a = r.column("activations", "std")
+        g = r.column("gradients", "std")
+        row = [str(name)] + [_fmt(a[l - 1]) if 1 <= l <= r.depth else "-" for l in shown]
+        row += [_fmt(r.column("activations", "saturated")[-1]),
+                str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]), _fmt(g[-1])]
+        lines.append(row)
+    widths = [max(len(row[c]) for row in lines) for c in range(len(header))]
+    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in lines)
+
+
+def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6, 1e6),
+                     title=None):
+    """Draw sweeps on one log-log figure: the last layer's activation std (solid) and the
+    first layer's gradient std (dashed) against the weight scale.
+
+    Args:
+        sweeps: dict name -> :class:`SweepResult`.
+        vlines: dict label -> scale, drawn as dotted vertical lines (e.g.
+            ``{"sqrt(1/250)": 0.0632}``); None for none.
+        band: (low, high): the range of std shaded as "the signal survives"; None for none.
+        ylim: (low, high) y range, or None to fit every value (tiny and huge stds make the
+            band a thin line then).
+        title: figure title, or None.
+    Returns:
+        matplotlib.figure.Figure with one axes. inf/nan and 0 are left out of the lines.
+    """
+    from matplotlib.figure import Figure
+
+    from .plots import DPI, PALETTE
+
+    if not isinstance(sweeps, dict) or not sweeps:
+        raise ValueError("sweeps must be a non-empty dict name -> SweepResult")
+    fig = Figure(figsize=(7.0, 3.2), dpi=DPI)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(left=0.11, right=0.72, bottom=0.16, top=0.88 if title else 0.95)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for k, (name, sw) in enumerate(sweeps.items()):
+        color = PALETTE[k % len(PALETTE)]
+        for values, style, what in ((sw.activation_std, "-", f"last layer"),
+                                    (sw.gradient_std, "--", "gradient, layer 1")):
+            y = np.where(np.isfinite(values) & (values > 0), values, np.nan)
+            ax.plot(sw.scales, y, style, color=color, label=f"{name}: {what}")
+    if band is not None:
+        ax.axhspan(band[0], band[1], color="0.85", alpha=0.5, lw=0, label="std in "
+                   f"[{band[0]:g}, {band[1]:g}]")
+    for j, (label, x) in enumerate((vlines or {}).items()):
+        ax.axvline(x, color="black", ls=":" if j == 0 else "-.", lw=1.2, label=label)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("weight scale (std of W)")
+    ax.set_ylabel("std")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
