@@ -592,7 +592,7 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
     Returns:
         matplotlib.figure.Figure with, per matrix, an image axes and a colorbar axes.
     Raises:
-        TypeError: if a matrix does not hold numbers.
+        TypeError: if weights is not a matrix or a list, or a matrix does not hold numbers.
         ValueError: if weights is empty, a matrix is not 2-D and non-empty, or titles has
             the wrong length.
     """
@@ -600,6 +600,9 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
         weights = [weights]
         default_titles = [None]
     else:
+        if not hasattr(weights, "__iter__") or isinstance(weights, (str, dict)):
+            raise TypeError("weights must be a matrix or a list of matrices, "
+                            f"got {type(weights).__name__}")
         weights = list(weights)
         default_titles = [f"layer {i + 1}" for i in np.arange(len(weights))]
     if not weights:

@@ -343,6 +343,14 @@ def test_decision_boundary_output_forms(predict):
     assert ax.get_ylim()[0] < low[1] and ax.get_ylim()[1] > high[1]
 
 
+@pytest.mark.parametrize("value", [0.0, 0.5, 1.0])
+def test_decision_boundary_of_a_constant_prediction(value):
+    # A network whose units are all identical (constant init) can predict 0.5 everywhere.
+    X, y = moons_like()
+    fig = render(lambda: plots.plot_decision_boundary(lambda Z: np.full(len(Z), value), X, y))
+    assert len(fig.axes) == 1
+
+
 def test_decision_boundary_into_given_axes_side_by_side():
     X, y = moons_like()
     fig = Figure(figsize=(8, 4), dpi=plots.DPI)
@@ -439,6 +447,7 @@ def test_heatmap_with_nonfinite_entries():
         ([np.zeros(3)], {}, ValueError, r"weights\[0\].*2-D.*\(3,\)"),
         (np.zeros((2, 2)), {"titles": ["a", "b"]}, ValueError, "titles.*1 labels"),
         ([np.array([["a"]])], {}, TypeError, r"weights\[0\].*dtype"),
+        (3.0, {}, TypeError, "matrix or a list of matrices, got float"),
     ],
 )
 def test_heatmap_errors(weights, kwargs, error, match):
