@@ -8,6 +8,7 @@ Deep networks overflow, so every function accepts inf and nan: it leaves them ou
 draws, keeps the axis limits finite, and writes a note on the panel saying what is missing.
 """
 
+import io
 import numbers
 
 import numpy as np
@@ -101,8 +102,23 @@ def _check_title(title):
 # ----------------------------------------------------------------------------- small helpers
 
 
+class _Figure(Figure):
+    """A Figure that Jupyter can show even if pyplot was never imported.
+
+    Jupyter shows a plain Figure only once the inline backend has registered its PNG
+    formatter, which happens when pyplot is imported; before that a cell shows just
+    "<Figure size ...>". When that formatter exists it takes precedence over _repr_png_,
+    so the figure is still shown once.
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 def _new_figure(width, height):
-    return Figure(figsize=(width, height), dpi=DPI)
+    return _Figure(figsize=(width, height), dpi=DPI)
 
 
 def _note(ax, text, y=0.5):

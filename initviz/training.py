@@ -35,7 +35,8 @@ class History:
         grad_std: per epoch, the std of dL/dW of every layer (list of floats, layer 1 first),
             averaged over the epoch's minibatches: vanishing gradients show as tiny values
             in the first layers.
-        diverged_at: the epoch at which the loss first became inf/nan, or None.
+        diverged_at: 0-based index of the first epoch whose loss was inf/nan (``loss[:d]`` is
+            finite, ``loss[d:]`` nan), or None; plots number epochs from 1, at ``d + 1``.
     """
 
     loss: list = field(default_factory=list)

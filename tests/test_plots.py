@@ -56,6 +56,12 @@ def test_figures_do_not_touch_pyplot_state():
     assert plt.get_fignums() == before
 
 
+def test_figures_show_in_jupyter_without_pyplot():
+    # Jupyter calls _repr_png_ when the inline backend has not registered a formatter.
+    fig = render(lambda: plots.plot_layer_std([1.0, 0.5]))
+    assert fig._repr_png_().startswith(b"\x89PNG")
+
+
 # ----------------------------------------------------------------------------- histograms
 
 
