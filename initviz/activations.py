@@ -69,8 +69,10 @@ def _relu(z):
 
 
 def _relu_d(z):
-    # The derivative at exactly 0 is taken as 0, as PyTorch and Keras do.
-    return (np.asarray(z) > 0).astype(float)
+    # The derivative at exactly 0 is taken as 0, as PyTorch and Keras do. At nan it is nan,
+    # so an overflowed forward pass shows up as nan gradients, not as exact zeros.
+    z = np.asarray(z)
+    return np.where(z > 0, 1.0, np.where(np.isnan(z), np.nan, 0.0))
 
 
 def _leaky(z):
@@ -80,7 +82,8 @@ def _leaky(z):
 
 
 def _leaky_d(z):
-    return np.where(np.asarray(z) > 0, 1.0, LEAKY_RELU_SLOPE)
+    z = np.asarray(z)
+    return np.where(z > 0, 1.0, np.where(np.isnan(z), np.nan, LEAKY_RELU_SLOPE))
 
 
 def _tanh_d(z):

@@ -172,7 +172,9 @@ def compute_fans(shape) -> tuple[int, int]:
     return dims[-2] * receptive_field, dims[-1] * receptive_field
 
 
-_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu")
+_LINEAR_GAINS = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                 "conv_transpose3d", "sigmoid")
+_GAINS = _LINEAR_GAINS + ("tanh", "relu", "leaky_relu", "selu")
 
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
@@ -181,7 +183,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     ==============  ===========================
     nonlinearity    gain
     ==============  ===========================
-    linear, convNd  1
+    linear, conv*   1
     sigmoid         1
     tanh            5/3
     relu            sqrt(2)
@@ -204,7 +206,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
         raise ValueError(
             f"unknown nonlinearity {nonlinearity!r}; valid choices: {', '.join(_GAINS)}"
         )
-    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "sigmoid"):
+    if nonlinearity in _LINEAR_GAINS:
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3.0

@@ -77,7 +77,9 @@ def train(net: MLP, X, y, epochs: int, lr: float, batch_size=None, rng=None) -> 
     """
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a number, got {lr!r} ({type(lr).__name__})")
+    if not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     X = check_data(X, net.layer_sizes[0])
     n = X.shape[0]
