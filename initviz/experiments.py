@@ -1,4 +1,4 @@
-"""Ready-made experiments of the lessons: deep stacks of equal layers and weight-scale sweeps.
+"""Ready-made experiments of the lessons: deep stacks, weight-scale sweeps, theory checks.
 
 Notebook 03 (random initialization) sends a batch of standard-normal inputs through a deep
 stack of equal-width layers, ``z = a @ W``, ``a = f(z)``, and back-propagates a
@@ -12,14 +12,16 @@ zero-mean weights of standard deviation ``s`` and a layer of ``fan_in`` inputs
 so a linear stack multiplies the std by ``sqrt(fan_in) * s`` per layer, a ReLU stack the
 root mean square by ``sqrt(fan_in / 2) * s`` (He et al. 2015): the signal survives only near
 ``s = sqrt(1 / fan_in)`` (tanh) or ``sqrt(2 / fan_in)`` (ReLU). :func:`scale_sweep` measures
-that band. Everything is float64 and never warns: overflow becomes inf/nan in the results.
+that band. Notebook 04 (Xavier/Glorot) compares measurement and theory layer by layer with
+:func:`propagate`. :func:`plot_scale_sweep` and :func:`legend_outside` are the figure helpers
+of these two notebooks (matplotlib is imported only when they are called). Everything is
+float64 and never warns: overflow becomes inf/nan in the results.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,12 +29,14 @@ import numpy as np
 from . import initializers
 from .mlp import MLP, Gradients
 from .stats import NetworkStats, describe, signal_propagation
+from .theory import predict_for
 
-__all__ = ["StackResult", "deep_stack", "SweepResult", "scale_sweep", "summary_table",
-           "plot_scale_sweep"]
+__all__ = ["propagate", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
+           "summary_table", "plot_scale_sweep", "legend_outside"]
 
-# Below this width one BLAS thread is faster and steadier than two (see FIELD-NOTES).
-_SINGLE_THREAD_BELOW_WIDTH = 512
+# One BLAS thread: at teaching sizes (batches of a few hundred, widths up to ~1000) it was as
+# fast as two or faster, and far steadier when the other core is busy (see FIELD-NOTES).
+_THREADS = 1
 
 
 def _check_int(name, value, minimum):
@@ -43,12 +47,30 @@ def _check_int(name, value, minimum):
     return int(value)
 
 
-def _thread_limit(width):
-    if width >= _SINGLE_THREAD_BELOW_WIDTH:
-        return nullcontext()
+def _thread_limit():
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1)
+    return threadpool_limits(limits=_THREADS)
+
+
+def propagate(net: MLP, X, rng=None, **theory_kwargs):
+    """Measure a network's signal forward and backward, and predict it from theory.
+
+    :func:`initviz.stats.signal_propagation` (forward X, back-propagate a standard-normal
+    dL/dz from the output) and :func:`initviz.theory.predict_for`, run on one BLAS thread.
+
+    Args:
+        net: an :class:`initviz.MLP`. X: inputs (n_samples, layer_sizes[0]).
+        rng: None, an int seed or a Generator for the output gradient.
+        **theory_kwargs: passed to :func:`initviz.theory.predict_for` (e.g.
+            ``input_second_moment`` if E[x**2] is not 1).
+    Returns:
+        ``(stats, grads, prediction)``: :class:`initviz.stats.NetworkStats`, the
+        :class:`initviz.mlp.Gradients` and the :class:`initviz.theory.Prediction`.
+    """
+    with _thread_limit():
+        stats, grads = signal_propagation(net, X, rng=rng)
+    return stats, grads, predict_for(net, **theory_kwargs)
 
 
 @dataclass
@@ -118,7 +140,7 @@ def deep_stack(width=250, depth=10, activation="tanh", weight_init="glorot_unifo
     gen = initializers.as_generator(rng)
     net = MLP([width] * (depth + 2), activation=activation, weight_init=weight_init, rng=gen)
     X = gen.standard_normal((n_samples, width))
-    with _thread_limit(width):
+    with _thread_limit():
         stats, grads = signal_propagation(net, X, rng=gen)
     return StackResult(net, stats, grads, depth)
 
@@ -176,8 +198,9 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
     s = np.asarray(scales, dtype=np.float64)
     if s.ndim != 1 or s.size == 0:
         raise ValueError(f"scales must be a non-empty 1-D sequence, got shape {s.shape}")
-    if not np.all(np.isfinite(s) & (s > 0)):
-        raise ValueError(f"every scale must be finite and > 0, got {s[~(np.isfinite(s) & (s > 0))][:3]}")
+    bad = s[~(np.isfinite(s) & (s > 0))]
+    if bad.size:
+        raise ValueError(f"every scale must be finite and > 0, got {bad[:3].tolist()}")
     width = _check_int("width", width, 1)
     depth = _check_int("depth", depth, 1)
     n_samples = _check_int("n_samples", n_samples, 1)
@@ -188,7 +211,7 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
     X = gen.standard_normal((n_samples, width))
     out_grad = gen.standard_normal((n_samples, width))
     rows = []
-    with _thread_limit(width):
+    with _thread_limit():
         for scale in s:
             net.weights = [scale * W for W in base]
             trace = net.trace(X)
@@ -197,8 +220,8 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
                             net.activation_names[depth - 1])
             first = describe(grads.pre_activations[0])
             rows.append((last.std, first.std, last.saturated, last.nonfinite))
-    a, g, sat, bad = (np.array(c) for c in zip(*rows))
-    return SweepResult(s, a, g, sat, bad.astype(int), net.activation_names[0], width, depth)
+    a, g, sat, n_bad = (np.array(c) for c in zip(*rows))
+    return SweepResult(s, a, g, sat, n_bad.astype(int), net.activation_names[0], width, depth)
 
 
 def _fmt(x):
@@ -248,20 +271,18 @@ def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6,
     Returns:
         matplotlib.figure.Figure with one axes. inf/nan and 0 are left out of the lines.
     """
-    from matplotlib.figure import Figure
-
-    from .plots import DPI, PALETTE
+    from .plots import PALETTE, _new_figure  # a Figure that shows itself in Jupyter
 
     if not isinstance(sweeps, dict) or not sweeps:
         raise ValueError("sweeps must be a non-empty dict name -> SweepResult")
-    fig = Figure(figsize=(7.0, 3.2), dpi=DPI)
+    fig = _new_figure(7.0, 3.0)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.11, right=0.72, bottom=0.16, top=0.88 if title else 0.95)
     ax.set_xscale("log")
     ax.set_yscale("log")
     for k, (name, sw) in enumerate(sweeps.items()):
         color = PALETTE[k % len(PALETTE)]
-        for values, style, what in ((sw.activation_std, "-", f"last layer"),
+        for values, style, what in ((sw.activation_std, "-", "last layer"),
                                     (sw.gradient_std, "--", "gradient, layer 1")):
             y = np.where(np.isfinite(values) & (values > 0), values, np.nan)
             ax.plot(sw.scales, y, style, color=color, label=f"{name}: {what}")
@@ -278,4 +299,29 @@ def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6,
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
     if title:
         ax.set_title(title, fontsize=10)
+    return fig
+
+
+def legend_outside(fig, width=7.5, right=0.7, xtick_rotation=None):
+    """Move the legend of a one-axes figure (e.g. from :func:`initviz.plots.plot_layer_std`)
+    to the right of the axes, widening the figure so the axes keep their size.
+
+    Args:
+        fig: a matplotlib Figure with one axes that has labelled lines.
+        width: new figure width in inches (at most 8 in the lessons).
+        right: right edge of the axes, as a fraction of the figure width.
+        xtick_rotation: None, or an angle in degrees to tilt long x tick labels (they are
+            then set at 8 points and the bottom margin grows to fit them).
+    Returns:
+        ``fig``, changed in place (so a cell can end with ``legend_outside(fig)``).
+    """
+    ax = fig.axes[0]
+    old_width = fig.get_figwidth()
+    left = fig.subplotpars.left * old_width / width  # keep the left margin in inches
+    fig.set_size_inches(width, fig.get_figheight())
+    fig.subplots_adjust(left=left, right=right)
+    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    if xtick_rotation is not None:
+        ax.tick_params(axis="x", labelsize=8, labelrotation=xtick_rotation)
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, 0.25))
     return fig

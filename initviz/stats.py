@@ -73,7 +73,8 @@ def describe(values, pre_activations=None, activation=None) -> LayerStats:
     else:
         mean = std = math.nan
     saturated = 0.0
-    if activation is not None and pre_activations is not None:
+    # softmax (an output activation) is not elementwise: no saturation mask for it
+    if activation is not None and pre_activations is not None and activation != "softmax":
         act = get_activation(activation)
         if act.saturates:
             saturated = float(np.mean(act.saturated(pre_activations)))
