@@ -37,7 +37,8 @@ parity: $(STAMP)
 ## execute: re-run every notebook top to bottom, in place, to refresh the stored outputs
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 notebooks/[0-9][0-9]_*.ipynb
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+		notebooks/[0-9][0-9]_*.ipynb $(wildcard notebooks/solutions/*.ipynb)
 
 ## benchmark: print training-speed figures (initviz vs PyTorch where installed)
 benchmark: $(STAMP)
