@@ -15,6 +15,8 @@ import numbers
 
 import numpy as np
 
+from ._util import as_generator, check_int
+
 __all__ = [
     "make_moons",
     "make_circles",
@@ -28,33 +30,9 @@ __all__ = [
 # ----------------------------------------------------------------------------- checks
 
 
-def _as_generator(rng):
-    """Turn None, an int seed or a Generator into a numpy Generator (bool is not a seed)."""
-    if rng is None:
-        return np.random.default_rng()
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, numbers.Integral):
-        raise TypeError(
-            f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r}"
-        )
-    if rng < 0:
-        raise ValueError(f"rng seed must be a non-negative int, got {rng}")
-    return np.random.default_rng(int(rng))
-
-
 def _sklearn_seed(gen):
     """Draw a random_state for scikit-learn from our generator, so seeds carry over."""
     return int(gen.integers(2**31 - 1))
-
-
-def _check_int(name, value, minimum):
-    """Return `value` as an int if it is an integer >= minimum, else raise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_real(name, value, low, high, low_open=False, high_open=False):
@@ -119,9 +97,9 @@ def make_moons(n_samples=200, noise=0.2, rng=None):
         TypeError: if n_samples is not an int, noise not a number, or rng of a wrong type.
         ValueError: if n_samples < 1 or noise is negative or not finite.
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
-    seed = _sklearn_seed(_as_generator(rng))
+    seed = _sklearn_seed(as_generator(rng))
     from sklearn.datasets import make_moons as sk_make_moons
 
     X, y = sk_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
@@ -145,10 +123,10 @@ def make_circles(n_samples=200, noise=0.1, factor=0.5, rng=None):
         ValueError: if n_samples < 1, noise is negative or not finite, or factor is not
             in (0, 1).
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
     factor = _check_real("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
-    seed = _sklearn_seed(_as_generator(rng))
+    seed = _sklearn_seed(as_generator(rng))
     from sklearn.datasets import make_circles as sk_make_circles
 
     X, y = sk_make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
@@ -177,10 +155,10 @@ def make_spiral(n_samples=300, n_classes=3, noise=0.2, rng=None):
     References:
         CS231n, "Putting it together: minimal neural network case study".
     """
-    n_classes = _check_int("n_classes", n_classes, 2)
-    n_samples = _check_int("n_samples", n_samples, n_classes)
+    n_classes = check_int("n_classes", n_classes, 2)
+    n_samples = check_int("n_samples", n_samples, n_classes)
     noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
-    gen = _as_generator(rng)
+    gen = as_generator(rng)
 
     X_parts, y_parts = [], []
     for j in range(n_classes):
@@ -273,6 +251,6 @@ def train_test_split(X, y, test_fraction=0.25, rng=None):
     if n < 2:
         raise ValueError(f"X needs at least 2 rows to split, got {n}")
     n_test = min(max(round(test_fraction * n), 1), n - 1)
-    order = _as_generator(rng).permutation(n)
+    order = as_generator(rng).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -21,7 +21,6 @@ float64 and never warns: overflow becomes inf/nan in the results.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,28 +29,10 @@ from . import initializers
 from .mlp import MLP, Gradients
 from .stats import NetworkStats, describe, signal_propagation
 from .theory import predict_for
+from ._util import blas_threads, check_int
 
 __all__ = ["propagate", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
            "summary_table", "plot_scale_sweep", "legend_outside"]
-
-# One BLAS thread: at teaching sizes (batches of a few hundred, widths up to ~1000) it was as
-# fast as two or faster, and far steadier when the other core is busy (see FIELD-NOTES).
-_THREADS = 1
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
-
-
-def _thread_limit():
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=_THREADS)
-
 
 def propagate(net: MLP, X, rng=None, **theory_kwargs):
     """Measure a network's signal forward and backward, and predict it from theory.
@@ -68,7 +49,7 @@ def propagate(net: MLP, X, rng=None, **theory_kwargs):
         ``(stats, grads, prediction)``: :class:`initviz.stats.NetworkStats`, the
         :class:`initviz.mlp.Gradients` and the :class:`initviz.theory.Prediction`.
     """
-    with _thread_limit():
+    with blas_threads(max(net.layer_sizes), np.shape(X)[0]):
         stats, grads = signal_propagation(net, X, rng=rng)
     return stats, grads, predict_for(net, **theory_kwargs)
 
@@ -134,13 +115,13 @@ def deep_stack(width=250, depth=10, activation="tanh", weight_init="glorot_unifo
     Raises:
         TypeError, ValueError: a bad width, depth or n_samples (or what :class:`MLP` raises).
     """
-    width = _check_int("width", width, 1)
-    depth = _check_int("depth", depth, 1)
-    n_samples = _check_int("n_samples", n_samples, 1)
+    width = check_int("width", width, 1)
+    depth = check_int("depth", depth, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     gen = initializers.as_generator(rng)
     net = MLP([width] * (depth + 2), activation=activation, weight_init=weight_init, rng=gen)
     X = gen.standard_normal((n_samples, width))
-    with _thread_limit():
+    with blas_threads(width):
         stats, grads = signal_propagation(net, X, rng=gen)
     return StackResult(net, stats, grads, depth)
 
@@ -201,9 +182,9 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
     bad = s[~(np.isfinite(s) & (s > 0))]
     if bad.size:
         raise ValueError(f"every scale must be finite and > 0, got {bad[:3].tolist()}")
-    width = _check_int("width", width, 1)
-    depth = _check_int("depth", depth, 1)
-    n_samples = _check_int("n_samples", n_samples, 1)
+    width = check_int("width", width, 1)
+    depth = check_int("depth", depth, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
     gen = initializers.as_generator(rng)
     net = MLP([width] * (depth + 2), activation=activation,
               weight_init=initializers.RandomNormal(stddev=1.0), rng=gen)
@@ -211,7 +192,7 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
     X = gen.standard_normal((n_samples, width))
     out_grad = gen.standard_normal((n_samples, width))
     rows = []
-    with _thread_limit():
+    with blas_threads(width):
         for scale in s:
             net.weights = [scale * W for W in base]
             trace = net.trace(X)

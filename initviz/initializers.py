@@ -40,6 +40,8 @@ import numbers
 
 import numpy as np
 
+from ._util import as_generator
+
 __all__ = [
     "Initializer",
     "Zeros",
@@ -77,28 +79,6 @@ DTYPES = ("float16", "float32", "float64")
 # --------------------------------------------------------------------------------------------
 # argument checks shared by the whole package
 # --------------------------------------------------------------------------------------------
-def as_generator(rng) -> np.random.Generator:
-    """Return a ``numpy.random.Generator`` for ``rng``.
-
-    Args:
-        rng: None (fresh, unseeded entropy), a non-negative int seed, or a Generator
-            (returned as is, so draws continue its stream).
-    Raises:
-        TypeError: for any other type (a bool, a float, ``np.random.RandomState``...).
-        ValueError: for a negative seed.
-    """
-    if rng is None or isinstance(rng, np.random.Generator):
-        return np.random.default_rng(rng)
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng seed must be a non-negative integer, got {rng}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r} "
-        f"({type(rng).__name__})"
-    )
-
-
 def _check_shape(shape) -> tuple[int, ...]:
     if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
         shape = (shape,)

@@ -9,12 +9,13 @@ draws, keeps the axis limits finite, and writes a note on the panel saying what 
 """
 
 import io
-import numbers
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
+
+from ._util import check_int
 
 __all__ = [
     "DPI",
@@ -49,14 +50,6 @@ def _color(i):
 
 
 # ----------------------------------------------------------------------------- checks
-
-
-def _check_int(name, value, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def _as_real_array(name, values):
@@ -244,8 +237,8 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
         labels = [f"layer {i + 1}" for i in np.arange(n_layers)]
     else:
         _check_labels("labels", labels, n_layers, "layer")
-    bins = _check_int("bins", bins, 1)
-    max_panels = _check_int("max_panels", max_panels, 2)
+    bins = check_int("bins", bins, 1)
+    max_panels = check_int("max_panels", max_panels, 2)
     _check_title(title)
 
     if n_layers > max_panels:
@@ -516,7 +509,7 @@ def plot_decision_boundary(predict, X, y, *, title=None, resolution=200, ax=None
     if not np.all(np.isfinite(y) & (y >= 0) & (y == np.round(y))):
         raise ValueError("y must hold integer class labels >= 0, got values like "
                          f"{np.unique(y)[:5]}")
-    resolution = _check_int("resolution", resolution, 2)
+    resolution = check_int("resolution", resolution, 2)
     if ax is not None and not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     _check_title(title)

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import initializers
 from .mlp import MLP, check_data
-from .training import _thread_limit
+from ._util import blas_threads
 
 __all__ = [
     "TARGETS",
@@ -176,7 +176,7 @@ def train_recording(net: MLP, X, y, steps: int, lr, *, layer: int = 0,
     loss = np.full(int(steps), np.nan)
     spread = np.full(int(steps) + 1, np.nan)
     kept = []
-    with _thread_limit(net):
+    with blas_threads(max(net.layer_sizes), np.shape(X)[0]):
         for step in range(int(steps)):
             spread[step] = unit_spread(net.weights[layer])
             if keep_weights:

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import initializers
+from ._util import blas_threads
 from .mlp import MLP, check_data
 
 __all__ = ["History", "Run", "train", "compare"]
-
-# Below this width BLAS threads cost more than they save (FIELD-NOTES: 1 thread was 2-2.5x
-# faster and far steadier on small networks while the other core is busy).
-_SINGLE_THREAD_BELOW_WIDTH = 512
-
 
 @dataclass
 class History:
@@ -47,14 +42,6 @@ class History:
     @property
     def final_loss(self) -> float:
         return self.loss[-1] if self.loss else math.nan
-
-
-def _thread_limit(net):
-    if max(net.layer_sizes) >= _SINGLE_THREAD_BELOW_WIDTH:
-        return nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 def train(net: MLP, X, y, epochs: int, lr: float, batch_size=None, rng=None) -> History:
@@ -93,7 +80,7 @@ def train(net: MLP, X, y, epochs: int, lr: float, batch_size=None, rng=None) -> 
     gen = initializers.as_generator(rng)
     history = History()
 
-    with _thread_limit(net):
+    with blas_threads(max(net.layer_sizes), batch_size or n):
         for epoch in range(epochs):
             if batch_size is None:
                 batches = [slice(None)]
