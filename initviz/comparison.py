@@ -180,10 +180,10 @@ def plot_grid(result: GridResult, *, title=None):
         matplotlib.figure.Figure (8 x 3 in, dpi 80).
     """
     # plots' figure factory: a Figure that Jupyter shows even if pyplot was never imported
-    from .plots import _new_figure
+    from .plots import new_figure
 
     mean, std = result.mean.T, result.std.T
-    fig = _new_figure(8.0, 3.0)
+    fig = new_figure(8.0, 3.0)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.09, right=0.93, bottom=0.3, top=0.88 if title else 0.96)
     im = ax.imshow(mean, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")

@@ -252,11 +252,11 @@ def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6,
     Returns:
         matplotlib.figure.Figure with one axes. inf/nan and 0 are left out of the lines.
     """
-    from .plots import PALETTE, _new_figure  # a Figure that shows itself in Jupyter
+    from .plots import PALETTE, new_figure  # a Figure that shows itself in Jupyter
 
     if not isinstance(sweeps, dict) or not sweeps:
         raise ValueError("sweeps must be a non-empty dict name -> SweepResult")
-    fig = _new_figure(7.0, 3.0)
+    fig = new_figure(7.0, 3.0)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.11, right=0.72, bottom=0.16, top=0.88 if title else 0.95)
     ax.set_xscale("log")

@@ -20,6 +20,7 @@ from ._util import check_int
 __all__ = [
     "DPI",
     "PALETTE",
+    "new_figure",
     "plot_layer_histograms",
     "plot_layer_std",
     "plot_loss_curves",
@@ -110,7 +111,10 @@ class _Figure(Figure):
         return buffer.getvalue()
 
 
-def _new_figure(width, height):
+def new_figure(width, height) -> Figure:
+    """An empty Figure of ``width`` x ``height`` inches at :data:`DPI`, not tracked by pyplot,
+    that a notebook shows once when it is a cell's last expression. Every figure function
+    here, and those in other initviz modules, starts from it."""
     return _Figure(figsize=(width, height), dpi=DPI)
 
 
@@ -259,7 +263,7 @@ def plot_layer_histograms(values, *, labels=None, bins=50, range=None, title=Non
         lo, hi = _check_range(range)
 
     n = len(shown)
-    fig = _new_figure(min(8.0, 0.6 + 1.6 * n), 2.8)
+    fig = new_figure(min(8.0, 0.6 + 1.6 * n), 2.8)
     axes = fig.subplots(1, n, squeeze=False, sharex=True, sharey=True)[0]
     fig.subplots_adjust(left=0.6 / fig.get_figwidth(), right=0.98, bottom=0.24,
                         top=0.72 if title else 0.8, wspace=0.12)
@@ -359,7 +363,7 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
         _check_labels("labels", labels, n_positions, "layer")
     _check_title(title)
 
-    fig = _new_figure(5.5, 3.0)
+    fig = new_figure(5.5, 3.0)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.15, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
     if logy:
@@ -428,7 +432,7 @@ def plot_loss_curves(histories, *, logy=False, title=None, xlabel="epoch", ylabe
     runs = _as_named_series("histories", histories)
     _check_title(title)
 
-    fig = _new_figure(5.5, 3.0)
+    fig = new_figure(5.5, 3.0)
     ax = fig.add_subplot()
     fig.subplots_adjust(left=0.14, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
     if logy:
@@ -547,7 +551,7 @@ def plot_decision_boundary(predict, X, y, *, title=None, resolution=200, ax=None
                 "expected probabilities in [0, 1] (apply a sigmoid to scores)")
 
     if ax is None:
-        fig = _new_figure(4.0, 4.0)
+        fig = new_figure(4.0, 4.0)
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.15, right=0.96, bottom=0.12, top=0.9 if title else 0.95)
     else:
@@ -628,7 +632,7 @@ def plot_weight_heatmap(weights, *, titles=None, title=None):
     _check_title(title)
 
     n = len(mats)
-    fig = _new_figure(min(8.0, 0.4 + 2.8 * n), 3.0)
+    fig = new_figure(min(8.0, 0.4 + 2.8 * n), 3.0)
     axes = fig.subplots(1, n, squeeze=False)[0]
     fig.subplots_adjust(left=0.08 if n > 1 else 0.15, right=0.95, bottom=0.15,
                         top=0.82 if title else 0.88, wspace=0.45)
