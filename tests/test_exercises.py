@@ -1,0 +1,470 @@
+"""Tests of initviz.exercises: every checker against the solution, the typical wrong answers,
+the unanswered states, bad input, and the lesson and solution notebooks that use them.
+
+The solutions here are written from the formulas of the lessons (and the papers they cite),
+independently of the checkers' own reference computations; the solutions notebooks hold the
+same answers with their explanations.
+"""
+
+import math
+import pathlib
+
+import numpy as np
+import pytest
+
+from initviz import exercises
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+TRUNC = 0.87962566103423978  # std of N(0, 1) truncated to [-2, 2] (Keras' constant)
+
+
+# ----------------------------------------------------------------------------- solutions
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def b2_after(steps, lr, y):
+    b2 = 0.0
+    for _ in range(steps):
+        b2 -= lr * 2 * (b2 - np.mean(y))
+    return b2
+
+
+def grad_W1(X, y, W1, b1, W2, b2):
+    n = len(X)
+    A1 = sigmoid(X @ W1 + b1)
+    d_yhat = 2 * (A1 @ W2 + b2 - y) / n
+    d_Z1 = (d_yhat @ W2.T) * A1 * (1 - A1)
+    return X.T @ d_Z1
+
+
+def std_factor(scale, fan_in, activation):
+    return math.sqrt(fan_in * (0.5 if activation == "relu" else 1.0)) * scale
+
+
+def glorot_uniform(fan_in, fan_out, rng):
+    limit = math.sqrt(6 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def glorot_normal(fan_in, fan_out, rng):
+    w = rng.standard_normal((fan_in, fan_out))
+    out = np.abs(w) > 2
+    while out.any():
+        w[out] = rng.standard_normal(np.count_nonzero(out))
+        out = np.abs(w) > 2
+    return math.sqrt(2 / (fan_in + fan_out)) / TRUNC * w
+
+
+def he_uniform(fan_in, fan_out, rng):
+    limit = math.sqrt(6 / fan_in)
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def fans(shape):
+    field = math.prod(shape[:-2])
+    return shape[-2] * field, shape[-1] * field
+
+
+SOLUTIONS = {
+    "01.1": "c",
+    "01.2": float(np.var([1, 2, 3, 6])),          # b2 -> mean(y): the loss is the variance
+    "01.3": "b",
+    "01.4": b2_after,
+    "02.1": "b",
+    "02.2": "c",
+    "02.3": grad_W1,
+    "02.4": 0.1 / 4,                               # lr / k
+    "03.1": (math.sqrt(1000) * 0.01) ** 10,        # (sqrt(fan_in) * scale) per layer
+    "03.2": math.sqrt(1 / 400),
+    "03.3": "b",
+    "03.4": std_factor,
+    "04.2": glorot_uniform,
+    "04.1": lambda a: a * a / 3,
+    "04.3": "b",
+    "04.4": glorot_normal,
+    "05.3": he_uniform,
+    "05.1": 4 / 2,                                 # E[relu(z)^2] = Var(z) / 2
+    "05.2": math.sqrt(2 / ((1 + 0.5 ** 2) * 100)),
+    "05.4": 0.5 ** (20 / 2),
+    "06.1": fans,
+    "06.2": "b",
+    "06.3": (1 / 6) ** (20 / 2),
+}
+
+
+# ----------------------------------------------------------------------------- wrong answers
+def _uniform(limit_fn):
+    def init(fan_in, fan_out, rng):
+        a = limit_fn(fan_in, fan_out)
+        return rng.uniform(-a, a, size=(fan_in, fan_out))
+    return init
+
+
+def _normal(std_fn):
+    def init(fan_in, fan_out, rng):
+        return rng.normal(0.0, std_fn(fan_in, fan_out), size=(fan_in, fan_out))
+    return init
+
+
+def _truncated_not_rescaled(fan_in, fan_out, rng):
+    return glorot_normal(fan_in, fan_out, rng) * TRUNC
+
+
+def _clipped(fan_in, fan_out, rng):
+    s = math.sqrt(2 / (fan_in + fan_out)) / TRUNC
+    return np.clip(rng.normal(0, s, (fan_in, fan_out)), -2 * s, 2 * s)
+
+
+def _global_np_random(fan_in, fan_out, rng):
+    a = math.sqrt(6 / fan_in)
+    return np.random.default_rng().uniform(-a, a, size=(fan_in, fan_out))
+
+
+def _grad_variant(change):
+    def grad(X, y, W1, b1, W2, b2):
+        n = len(X)
+        A1 = sigmoid(X @ W1 + b1)
+        err = A1 @ W2 + b2 - y
+        d_yhat = {"sum": 2 * err, "no_two": err / n, "sign": -2 * err / n}.get(change, 2 * err / n)
+        d_A1 = d_yhat @ W2.T
+        d_Z1 = d_A1 if change == "no_derivative" else d_A1 * A1 * (1 - A1)
+        G = X.T @ d_Z1
+        return G.T if change == "transposed" else G
+    return grad
+
+
+def _mean(y):
+    return float(np.mean(y))
+
+
+def _field(s):
+    return math.prod(s[:-2])
+
+
+# id -> [(answer, substrings the message must contain)]: at least two typical mistakes each
+WRONG = {
+    "01.1": [("a", ["exactly 0 at every step"]), ("b", ["A1 = relu(0) = 0"]),
+             ("d", ["does get a gradient"])],
+    "01.2": [(12.5, ["loss at the start"]), (3.0, ["where the output goes"]),
+             (14 / 3, ["n - 1"]), (0.0, ["cannot fit y"])],
+    "01.3": [("a", ["sigmoid(0) = 1/(1 + e^0) = 0.5"]), ("c", ["same z = 0"])],
+    "01.4": [(lambda t, lr, y: _mean(y) * (1 - (1 - lr) ** t), ["factor 2 is missing"]),
+             (lambda t, lr, y: _mean(y), ["steps -> infinity"]),
+             (lambda t, lr, y: 2 * lr * t * _mean(y), ["does not move by the same amount"]),
+             (lambda t, lr, y: -_mean(y) * (1 - (1 - 2 * lr) ** t), ["sign is flipped"])],
+    "02.1": [("a", ["constant weights keep them copies"]), ("d", ["step size"])],
+    "02.2": [("a", ["identical updates"]), ("d", ["same update to every copy"])],
+    "02.3": [(_grad_variant("sum"), ["n = 100 times too large", "MEAN"]),
+             (_grad_variant("no_two"), ["half the right one"]),
+             (_grad_variant("sign"), ["sign is flipped"]),
+             (_grad_variant("no_derivative"), ["sigmoid's derivative is missing"]),
+             (_grad_variant("transposed"), ["transposed", "column j belongs to hidden unit j"])],
+    "02.4": [(0.4, ["OUTGOING weight"]), (0.1, ["output bias only"])],
+    "03.1": [(math.sqrt(1000) * 0.01, ["ONE layer"]),
+             ((math.sqrt(250) * 0.01) ** 10, ["lesson's width 250"]),
+             (0.1 ** 10, ["VARIANCE"]), (0.01 ** 10, ["dropped the sqrt(fan_in)"]),
+             (0.0, ["not 0"])],
+    "03.2": [(1 / 400, ["variance 1/fan_in"]), (math.sqrt(2 / 400), ["He's std for ReLU"]),
+             (0.01, ["5 times too small"])],
+    "03.3": [("a", ["cannot overflow"]), ("c", ["the opposite"])],
+    "03.4": [(lambda s, n, a: math.sqrt(n) * s, ["right for tanh, not for ReLU"]),
+             (lambda s, n, a: math.sqrt(n / 2) * s, ["right for ReLU, not for tanh"]),
+             (lambda s, n, a: n * s * s * (0.5 if a == "relu" else 1.0), ["VARIANCE"])],
+    "04.2": [(_uniform(lambda i, o: math.sqrt(3 / i)),
+              ["variance 1/fan_in: that is LeCun's", "glorot_uniform uses 2/(fan_in + fan_out)"]),
+             (_normal(lambda i, o: math.sqrt(2 / (i + o))),
+              ["outside [-limit, limit]", "looks normal"]),
+             (_uniform(lambda i, o: math.sqrt(2 / (i + o))), ["a^2/3", "sqrt(3) times the std"]),
+             (_uniform(lambda i, o: math.sqrt(1 / i)), ["'standard'", "nn.Linear default"])],
+    "04.1": [(lambda a: a * a / 12, ["U[0, a]", "a^2/3"]), (lambda a: a / 3, ["square of a"]),
+             (lambda a: a / math.sqrt(3), ["standard deviation"])],
+    "04.3": [("a", ["common mislabel"]), ("c", ["He uses 2/fan_in"])],
+    "04.4": [(_normal(lambda i, o: math.sqrt(2 / (i + o))),
+              ["beyond 2 standard deviations", "truncates"]),
+             (_truncated_not_rescaled, ["0.8796", "divides the std"]),
+             (_clipped, ["np.clip", "redraws"]),
+             (glorot_uniform, ["shape of the distribution", "Kolmogorov-Smirnov"])],
+    "05.3": [(glorot_uniform, ["variance 2/(fan_in + fan_out): that is Glorot's",
+                               "he_uniform uses 2/fan_in"]),
+             (_normal(lambda i, o: math.sqrt(2 / i)), ["looks normal"]),
+             (_uniform(lambda i, o: math.sqrt(2 / i)), ["sqrt(3) times the std"]),
+             (_uniform(lambda i, o: math.sqrt(6 / o)), ["fan_out in place of fan_in"]),
+             (_normal(lambda i, o: math.sqrt(6 / i)),
+              ["limit sqrt(6/fan_in) as a standard deviation"]),
+             (_global_np_random, ["same rng seed gave different weights"])],
+    "05.1": [(4.0, ["E[z^2]"]), (4 / (2 * math.pi), ["square of the mean"]),
+             (2 - 4 / (2 * math.pi), ["Var(relu(z))"])],
+    "05.2": [(math.sqrt(2 / 100), ["plain ReLU"]), (2 / (1.25 * 100), ["variance"]),
+             (math.sqrt(2 / (1.5 * 100)), ["1 + s^2, not 1 + s"])],
+    "05.4": [(1.0, ["Xavier is not for every activation"]), (0.5 ** 20, ["VARIANCES"]),
+             (2.0 ** 10, ["He divided by Xavier"])],
+    "06.1": [(lambda s: (s[-2], s[-1]), ["channels only"]),
+             (lambda s: (s[-1] * _field(s), s[-2] * _field(s)), ["swapped"]),
+             (lambda s: (s[1] * math.prod(s[2:]), s[0] * math.prod(s[2:])), ["PyTorch's layout"])],
+    "06.2": [("a", ["He's", "a = sqrt(5)"]), ("c", ["Xavier/Glorot"]), ("d", ["LeCun's"])],
+    "06.3": [(1.0, ["not He"]), (0.5 ** 10, ["Xavier's ratio"]), ((1 / 6) ** 20, ["VARIANCES"])],
+}
+
+IDS = exercises.exercise_ids()
+
+
+def _stub_for(exercise):
+    """A function with the exercise's signature whose body was not filled in."""
+    kind = exercises.kind(exercise)
+    assert kind == "implement"
+    return lambda *args: None
+
+
+# ----------------------------------------------------------------------------- the bank
+def test_bank_covers_lessons_01_to_06_with_2_to_4_exercises_each():
+    for lesson in range(1, 7):
+        ids = exercises.exercise_ids(lesson)
+        assert 2 <= len(ids) <= 4, (lesson, ids)
+        assert ids == [f"{lesson:02d}.{k}" for k in range(1, len(ids) + 1)]
+        assert "implement" in {exercises.kind(i) for i in ids}, lesson
+    assert set(IDS) == set(SOLUTIONS) == set(WRONG)
+    assert all(exercises.kind(i) in exercises.KINDS for i in IDS)
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_solution_is_correct(exercise, no_warnings):
+    feedback = exercises.check(exercise, SOLUTIONS[exercise])
+    assert feedback.correct is True, str(feedback)
+    assert bool(feedback)
+    assert str(feedback).startswith(f"Correct ({exercise}): ")
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_typical_wrong_answers_get_their_message(exercise, no_warnings):
+    assert len(WRONG[exercise]) >= 2
+    for answer, parts in WRONG[exercise]:
+        feedback = exercises.check(exercise, answer)
+        assert feedback.correct is False, (answer, str(feedback))
+        assert not feedback
+        text = str(feedback)
+        assert text.startswith(f"Not yet ({exercise}): ")
+        for part in parts:
+            assert part in text, (part, text)
+        assert exercises.check(exercise, answer).message == feedback.message  # deterministic
+
+
+@pytest.mark.parametrize("exercise", IDS)
+def test_unanswered_prints_the_question(exercise, no_warnings):
+    text = exercises.question(exercise, show=False)
+    blanks = [None, ...]
+    if exercises.kind(exercise) == "implement":
+        blanks.append(_stub_for(exercise))
+    for blank in blanks:
+        feedback = exercises.check(exercise, blank)
+        assert feedback.correct is None
+        assert not feedback
+        assert str(feedback).startswith(f"Not answered yet ({exercise}): ")
+        assert text in str(feedback)
+    if exercises.kind(exercise) == "implement":
+        assert "your function returned None: fill in its body" in exercises.check(
+            exercise, _stub_for(exercise)).message
+
+
+def test_question_prints(capsys):
+    text = exercises.question("05.3")
+    assert capsys.readouterr().out == f"Exercise 05.3: {text}\n"
+    assert "he_uniform" in text
+
+
+@pytest.mark.parametrize("bad", ["05.9", "5.1", "", 5.1, None])
+def test_unknown_id_lists_the_valid_ones(bad):
+    for call in (lambda: exercises.check(bad, 1.0), lambda: exercises.question(bad),
+                 lambda: exercises.kind(bad)):
+        with pytest.raises(ValueError, match="valid ids: 01.1, 01.2") as err:
+            call()
+        assert "06.3" in str(err.value)
+
+
+def test_exercise_ids_by_lesson():
+    assert exercises.exercise_ids("05") == exercises.exercise_ids(5)
+    assert exercises.exercise_ids(5) == ["05.1", "05.2", "05.3", "05.4"]
+    assert exercises.exercise_ids() == sorted(IDS)
+
+
+# ----------------------------------------------------------------------------- bad input
+NUMBERS = [i for i in IDS if exercises.kind(i) in ("number", "predict")]
+CHOICES = [i for i in IDS if exercises.kind(i) == "choice"]
+FUNCTIONS = [i for i in IDS if exercises.kind(i) == "implement"]
+INITIALIZERS = ["04.2", "04.4", "05.3"]
+
+
+@pytest.mark.parametrize("exercise", NUMBERS)
+def test_number_bad_input(exercise, no_warnings):
+    cases = [("0.5", "without quotes"), ("abc", "must be a number, got the text"),
+             (True, "must be a number"), (math.nan, "finite number, got nan"),
+             (math.inf, "finite number"), ([1.0, 2.0], "one number, got 2 values"),
+             (lambda: 1.0, "got a function"), (1 + 2j, "real number"), ({}, "must be a number")]
+    for answer, part in cases:
+        feedback = exercises.check(exercise, answer)
+        assert feedback.correct is False and part in feedback.message, (answer, str(feedback))
+    right = SOLUTIONS[exercise]
+    for same in (np.float64(right), np.array([right]), np.float32(right)):
+        assert exercises.check(exercise, same).correct is True, same
+
+
+def test_number_tolerance_is_stated_and_log_predictions_name_the_factor(no_warnings):
+    msg = exercises.check("05.1", 3.0).message
+    assert "too large" in msg and "tolerance is 2%" in msg and "Hint:" in msg
+    msg = exercises.check("03.1", 1e-3).message
+    assert "too large by a factor of" in msg
+    assert "positive number" in exercises.check("03.1", -1e-5).message
+    assert "wrong sign" in exercises.check("02.4", -0.025).message
+
+
+@pytest.mark.parametrize("exercise", CHOICES)
+def test_choice_bad_input(exercise):
+    for answer in (3, ["b"], b"b"):
+        message = exercises.check(exercise, answer).message
+        assert 'answer with one of the letters "a", "b", "c", "d"' in message
+    assert "got 'e'" in exercises.check(exercise, "e").message
+    key = SOLUTIONS[exercise]
+    for variant in (key.upper(), f" {key} ", f"{key})", f"({key})"):
+        assert exercises.check(exercise, variant).correct is True
+
+
+@pytest.mark.parametrize("exercise", FUNCTIONS)
+def test_function_bad_input(exercise, no_warnings):
+    def raises(*args):
+        raise ZeroDivisionError("division by zero")
+
+    def returns_nan(*args):
+        out = np.asarray(SOLUTIONS[exercise](*args), dtype=float)
+        return out * np.nan
+
+    def warns(*args):  # the student's code warns: silenced, the nan is reported
+        return np.log(-np.ones_like(np.asarray(SOLUTIONS[exercise](*args), dtype=float)))
+
+    assert "must be a function" in exercises.check(exercise, "my answer").message
+    assert "must be a function" in exercises.check(exercise, 0.5).message
+    msg = exercises.check(exercise, raises).message
+    assert "your function raised ZeroDivisionError: division by zero" in msg
+    assert "Traceback" not in msg
+    for bad in (returns_nan, warns):
+        msg = exercises.check(exercise, bad).message
+        assert "nan" in msg, msg
+    msg = exercises.check(exercise, lambda *args: "text").message
+    assert "returned" in msg and "text" in msg or "must return" in msg, msg
+
+
+@pytest.mark.parametrize("exercise", INITIALIZERS)
+def test_initializer_shape_and_value_problems(exercise, no_warnings):
+    good = SOLUTIONS[exercise]
+    cases = [
+        (lambda i, o, rng: good(i, o, rng).T, "transposed (PyTorch's layout)"),
+        (lambda i, o, rng: good(i, o, rng)[:, :10],
+         "expected an array of shape (fan_in, fan_out) = (250, 100)"),
+        (lambda i, o, rng: 0.1, "must return a numpy array"),
+        (lambda i, o, rng: np.zeros((i, o)), "all your weights are equal"),
+        (lambda i, o, rng: np.abs(good(i, o, rng)), "mean"),
+        (lambda i, o, rng: np.sign(good(i, o, rng)) * 0.05, "only 2 different values"),
+        (lambda i, o: good(i, o, None), "takes 2 positional arguments but 3 were given"),
+    ]
+    for student, part in cases:
+        feedback = exercises.check(exercise, student)
+        assert feedback.correct is False and part in feedback.message, (part, str(feedback))
+
+
+def test_function_shape_messages(no_warnings):
+    msg = exercises.check("02.3", lambda *a: grad_W1(*a)[:, 0]).message
+    assert "returned shape (2,), expected shape (2, 2)" in msg
+    assert "on the lesson's constant network" in msg
+    msg = exercises.check("06.1", lambda s: fans(s)[0]).message
+    assert "returned a number, expected shape (2,)" in msg
+    msg = exercises.check("01.4", lambda t, lr, y: np.full(len(y), b2_after(t, lr, y))).message
+    assert "returned shape (4,), expected a number" in msg
+    msg = exercises.check("03.4", lambda s, n, a: math.sqrt(n) * s if a == "tanh" else None).message
+    assert "returned None for scale=0.01, fan_in=250, activation='relu'" in msg
+    assert exercises.check("06.1", lambda s: list(fans(s))).correct is True
+    assert exercises.check("01.4", lambda t, lr, y: np.array([b2_after(t, lr, y)])).correct is True
+
+
+def test_student_cannot_change_the_checkers_inputs(no_warnings):
+    def mutates(X, y, W1, b1, W2, b2):
+        result = grad_W1(X, y, W1, b1, W2, b2)
+        W1 += 1.0
+        X[:] = 0.0
+        return result
+    assert exercises.check("02.3", mutates).correct is True
+    assert exercises.check("02.3", grad_W1).correct is True
+
+
+def test_02_3_success_shows_the_equal_columns():
+    msg = exercises.check("02.3", grad_W1).message
+    assert "[[0.07, 0.07], [0.0067, 0.0067]]" in msg  # lesson 02's printed dL/dW1
+    assert "the two columns (one per hidden unit) are equal" in msg
+
+
+def test_issue_example_message():
+    msg = str(exercises.check("05.3", glorot_uniform))
+    assert msg == ("Not yet (05.3): your weights have variance 2/(fan_in + fan_out): that is "
+                   "Glorot's (Xavier's); he_uniform uses 2/fan_in")
+
+
+# ----------------------------------------------------------------------------- expected values
+def test_expected_values_match_the_lessons_experiments(no_warnings):
+    """The checkers' expected values agree with what the lessons' own code measures."""
+    from initviz import experiments, initializers
+    from initviz.symmetry import collapsed_learning_rates, make_lecture_data
+    # 03.1: measure the stack the way lesson 03 does; the measurement is a right answer
+    stack = experiments.deep_stack(width=1000, depth=10, activation="tanh", n_samples=20, rng=0,
+                                   weight_init=initializers.RandomNormal(stddev=0.01))
+    measured = float(stack.column("activations", "std")[-1])
+    assert exercises.check("03.1", measured).correct is True
+    # 02.3's constant case is lesson 02's data (rng = default_rng(0), first draw)
+    X, y = make_lecture_data(n_samples=100, noise=0.1, target="folded",
+                             rng=np.random.default_rng(0))
+    G = grad_W1(X, y, *[np.full(s, 0.5) for s in [(2, 2), (2,), (2, 1), (1,)]])
+    assert np.allclose(G[:, 0], G[:, 1])
+    assert np.allclose(G.round(4), [[0.07, 0.07], [0.0067, 0.0067]])
+    assert collapsed_learning_rates(0.1, 4)["weights"][0] == pytest.approx(SOLUTIONS["02.4"])
+
+
+# ----------------------------------------------------------------------------- notebooks
+def _code_outputs(path):
+    """(source, stored text output) of every code cell of a notebook."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        text = "".join(o.get("text", "") if o.output_type == "stream"
+                       else o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+        yield cell.source, text
+
+
+@pytest.mark.parametrize("lesson", range(1, 7))
+def test_lessons_leave_every_exercise_unanswered(lesson):
+    """Each lesson has a check cell per exercise whose stored output is the prompt."""
+    (path,) = NOTEBOOKS.glob(f"{lesson:02d}_*.ipynb")
+    cells = list(_code_outputs(path))
+    for exercise in exercises.exercise_ids(lesson):
+        found = [out for src, out in cells if f'exercises.check("{exercise}"' in src]
+        assert len(found) == 1, (path.name, exercise)
+        assert found[0].startswith(f"Not answered yet ({exercise}): "), (exercise, found[0][:200])
+
+
+@pytest.mark.parametrize("lesson", range(1, 7))
+def test_solutions_notebooks_answer_every_exercise(lesson):
+    (path,) = (NOTEBOOKS / "solutions").glob(f"{lesson:02d}_*_solutions.ipynb")
+    outputs = "\n".join(out for _, out in _code_outputs(path))
+    for exercise in exercises.exercise_ids(lesson):
+        assert f"Correct ({exercise}): " in outputs, (path.name, exercise)
+    assert "Not yet (" not in outputs and "Not answered yet (" not in outputs
+
+
+def test_checks_do_not_import_plotting_or_widgets():
+    import subprocess
+    import sys
+
+    code = ("import sys; from initviz import exercises as e; "
+            "[e.check(i, None) for i in e.exercise_ids()]; e.check('03.1', 1e-5); "
+            "e.check('02.3', lambda *a: None); e.check('05.3', lambda i, o, rng: None); "
+            "print(sorted(m for m in ('sklearn', 'matplotlib', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
