@@ -9,10 +9,12 @@ He et al. 2015, and of :func:`initviz.stats.signal_propagation`). Every layer he
 the chosen activation, the last one too.
 
 For each layer it keeps only what is shown: a histogram of the activations and of the
-back-propagated gradients (from a subsample of about ``hist_values`` values), and their
-mean, std, number of inf/nan, saturated fraction, zero fraction and dead-unit fraction
-(the definitions of :func:`initviz.stats.describe`). The layer arrays themselves are dropped
-as soon as the next layer is computed. Memory is bounded by two budgets:
+back-propagated gradients (from a subsample of whole rows, about ``hist_values`` values),
+and their mean, std, number of inf/nan, saturated fraction, zero fraction and dead-unit
+fraction (the definitions of :func:`initviz.stats.describe`; the std is computed without
+the overflow or underflow of squares, so 1e-170 or 1e170 signals keep their std). The layer
+arrays themselves are dropped as soon as the next layer is computed. Memory is bounded by
+two budgets:
 
 * ``WeightBank`` keeps unit-variance weight draws across calls (so moving the scale slider
   only rescales them) up to ``cache_bytes``; layers beyond it are drawn when used.
@@ -28,8 +30,15 @@ as soon as the next layer is computed. Memory is bounded by two budgets:
 Weights: layer ``i``'s weights are ``factor * U[i]``, with ``U[i]`` a unit-variance draw of the
 initializer's distribution from ``numpy.random.default_rng([seed, i])`` and ``factor`` its
 std. So they are what the initializer itself draws from that generator (up to rounding), and
-a layer keeps its weights when depth changes. Overflow is not an error: values that overflow
-become inf/nan and are counted per layer; no RuntimeWarning is emitted.
+a layer keeps its weights when depth changes. For square layers fan_in = fan_out = width, so
+Glorot and LeCun coincide here.
+
+Precision: ``dtype="float32"`` computes like PyTorch and Keras do (about twice as fast as
+float64 here, but a signal beyond ~3e38 overflows and one below ~1e-38 underflows);
+``"float64"`` follows a signal from 1e-300 to 1e300; ``"auto"`` (the explorer's default)
+uses float32 only where the mean-field theory, and then the float32 run itself, show that
+float32 holds every layer. Overflow is not an error: values that overflow become inf/nan
+and are counted per layer; no RuntimeWarning is emitted.
 """
 
 from __future__ import annotations
@@ -56,7 +65,11 @@ __all__ = [
     "resolve_initializer",
     "scale_meaning",
     "histogram_range",
+    "check_settings",
     "propagate",
+    "DTYPES",
+    "AUTO_FLOAT32_RANGE",
+    "single_thread",
 ]
 
 #: The explorer's "custom scale" choice: the lecture's ``rng.standard_normal(shape) * scale``.
@@ -64,6 +77,10 @@ CUSTOM = "custom scale"
 #: Every initializer name of :mod:`initviz.initializers`, then ``"custom scale"``.
 INIT_CHOICES = tuple(initializers.names()) + (CUSTOM,)
 ACTIVATION_CHOICES = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
+#: Precisions of :func:`propagate`.
+DTYPES = ("auto", "float32", "float64")
+#: "auto" computes in float32 when theory keeps every layer's std within this range.
+AUTO_FLOAT32_RANGE = (1e-20, 1e20)
 
 _NAMED = {  # name -> (Keras scale, mode, distribution); see initviz.initializers
     "lecun_normal": (1.0, "fan_in", "truncated_normal"),
@@ -145,9 +162,7 @@ def resolve_initializer(weight_init, scale):
     if name == CUSTOM:
         return initializers.get("random_normal", stddev=scale), f"normal * {scale:.3g}"
     init = initializers.get(name)  # validates the name (with a did-you-mean message)
-    name = init.name if not isinstance(init, initializers.VarianceScaling) or name not in _NAMED \
-        else name
-    name = getattr(init, "name", name)
+    name = init.name  # aliases (xavier_*, kaiming_*) resolve to the canonical name
     if name in ("zeros", "ones"):
         return init, name
     if name == "constant":
@@ -236,15 +251,19 @@ class WeightBank:
             self.nbytes += arr.nbytes
         return arr
 
-    def unit(self, family, width, seed, layer):
-        """Unit weights of one layer (read-only array, cached when it fits)."""
-        return self._get(("W", family, width, seed, layer),
-                         lambda: _draw_unit(family, width, seed, layer))
+    def unit(self, family, width, seed, layer, dtype=np.float64):
+        """Unit weights of one layer (read-only array, cached when it fits). float32
+        weights are the float64 draws rounded, so both precisions see the same network."""
+        dtype = np.dtype(dtype)
+        return self._get(("W", family, width, seed, layer, dtype.str),
+                         lambda: _draw_unit(family, width, seed, layer).astype(dtype, copy=False))
 
-    def normal(self, batch, width, seed, stream):
+    def normal(self, batch, width, seed, stream, dtype=np.float64):
         """A standard-normal (batch, width) batch: X (stream _INPUT_STREAM) or dL/dz."""
-        return self._get(("N", batch, width, seed, stream),
-                         lambda: _generator(seed, stream).standard_normal((batch, width)))
+        dtype = np.dtype(dtype)
+        return self._get(("N", batch, width, seed, stream, dtype.str),
+                         lambda: _generator(seed, stream).standard_normal(
+                             (batch, width)).astype(dtype, copy=False))
 
     def clear(self):
         self._store.clear()
@@ -257,7 +276,9 @@ class LayerColumns:
 
     Attributes: mean, std (over finite values; nan if none), nonfinite (count of inf/nan),
     saturated (fraction with f'(z) < 2 % of f'(0); tanh/sigmoid, else 0), zeros (fraction
-    exactly 0), dead (fraction of units 0 on every sample).
+    exactly 0), dead (fraction of units 0 on every sample). zeros and dead are computed for
+    the activations of relu and leaky_relu layers only (0 elsewhere, where the explorer
+    does not show them); saturated for the activations only.
     """
 
     mean: np.ndarray
@@ -289,6 +310,7 @@ class Propagation:
             (:func:`initviz.theory.predict_variances`), or None for non-zero-mean weights.
         weight_std: the std of one weight.
         n_checkpoints: segments the backward pass recomputed (0: nothing recomputed).
+        dtype: "float32" or "float64", the precision the passes ran in.
     """
 
     settings: dict
@@ -303,11 +325,14 @@ class Propagation:
     predicted_grad_std: np.ndarray | None
     weight_std: float
     n_checkpoints: int = 0
+    dtype: str = "float64"
 
 
 def histogram_range(activation):
-    """The x range of the activation histograms: the activation's range, else (-3, 3)."""
-    return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(activation, (-3.0, 3.0))
+    """The x range of the activation histograms: the activation's range (relu: 0 to 3),
+    else (-3, 3): three times the input std."""
+    return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 3.0)}.get(
+        activation, (-3.0, 3.0))
 
 
 def _moments(v):
@@ -334,7 +359,8 @@ def _moments(v):
         return m * mu, m * math.sqrt(float(np.dot(d, d)) / k), bad
     d = flat - mean
     ss = float(np.dot(d, d))
-    if math.isfinite(ss) and ss > 1e-280 * k:
+    info = np.finfo(flat.dtype)
+    if math.isfinite(ss) and ss > float(info.tiny / info.eps) * k:
         return mean, math.sqrt(ss / k), bad
     m = float(np.abs(d).max())
     if m == 0.0:
@@ -376,13 +402,15 @@ class _Derivative:
         else:
             # 1 - a**2 (tanh) and a (1 - a) (sigmoid) are exact to ~1e-8 relative while
             # |z| is moderate; where they lose digits the core's 1/cosh**2 form is used.
+            # "not >=" also catches nan. The thresholds keep the relative error of f'(z)
+            # below ~1e-9 in float64 and ~1e-3 in float32 (then the whole pass is float32).
             if name == "tanh":
                 d = 1.0 - a * a
-                far = np.abs(z) > 8.0
+                near = 4.5e-7 if a.dtype == np.float64 else 1e-4
             else:
                 d = a * (1.0 - a)
-                far = np.abs(z) > 16.0
-            far |= np.isnan(z)
+                near = 1.1e-7 if a.dtype == np.float64 else 2.5e-5
+            far = ~(d >= near)
             if far.any():
                 d[far] = act.df(z[far])
             self.kind, self.data = "value", d
@@ -410,16 +438,51 @@ class _Derivative:
         return g
 
 
-def _thread_limit(width):
-    if width >= _SINGLE_THREAD_BELOW_WIDTH:
-        return nullcontext()
-    from threadpoolctl import threadpool_limits
+_CONTROLLER = []
 
-    return threadpool_limits(limits=1)
+
+def single_thread():
+    """A context manager limiting BLAS to one thread. The threadpoolctl controller is made
+    once: building one scans the loaded libraries (~0.5 ms per call otherwise)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1)
+
+
+def _thread_limit(width, batch):
+    if width >= _SINGLE_THREAD_BELOW_WIDTH and batch >= 256:
+        return nullcontext()
+    return single_thread()
+
+
+def check_settings(weight_init, scale, activation, depth, width, batch, seed,
+                   dtype="auto") -> dict:
+    """Validate explorer settings without computing anything; returns them normalized
+    (without dtype).
+
+    Raises:
+        ValueError, TypeError: naming the bad value and the valid range or choices.
+    """
+    resolve_initializer(weight_init, scale)
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r}; valid choices: {', '.join(DTYPES)}")
+    act = get_activation(activation)
+    if act.name not in ACTIVATION_CHOICES:  # pragma: no cover - the table is the same
+        raise ValueError(f"unknown activation {activation!r}; valid choices: "
+                         f"{', '.join(ACTIVATION_CHOICES)}")
+    return dict(weight_init=weight_init, scale=float(scale), activation=act.name,
+                depth=_check_int("depth", depth, 1, 1000),
+                width=_check_int("width", width, 1, 8192),
+                batch=_check_int("batch", batch, 1, 65536),
+                seed=_check_int("seed", seed, 0, 2**63 - 1))
+
+
 
 
 def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=10, width=256,
-              batch=512, seed=0, *, bins=41, hist_values=16384, bank=None,
+              batch=512, seed=0, *, dtype="auto", bins=41, hist_values=16384, bank=None,
               work_bytes=64 * 2**20, cancel=None) -> Propagation:
     """Send a standard-normal batch forward and a standard-normal gradient backward.
 
@@ -429,6 +492,12 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
         activation: one of :data:`ACTIVATION_CHOICES`, used by every layer.
         depth: layers, 1..1000; width: units per layer (= input width), 1..8192;
         batch: samples, 1..65536; seed: int >= 0 (weights, X and dL/dz all follow from it).
+        dtype: ``"float32"`` (what PyTorch and Keras compute in: overflows past ~3e38,
+            underflows below ~1e-38 to 0), ``"float64"`` (follows a signal from 1e-300 to
+            1e300), or ``"auto"``: float32, about twice as fast, when the mean-field theory
+            keeps every layer's std within :data:`AUTO_FLOAT32_RANGE` (float32 holds values
+            from 1.2e-38 to 3.4e38) and the float32 run shows no inf/nan and every std
+            within (1e-30, 1e30); float64 otherwise. ``result.dtype`` says which ran.
         bins: histogram bins (>= 2); hist_values: about how many values per layer go into
             a histogram (whole rows of the batch are taken).
         bank: a :class:`WeightBank` to reuse unit weights across calls (None: a new one).
@@ -441,22 +510,44 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
     Raises:
         ValueError, TypeError: an argument out of range or of the wrong type.
     """
+    st = check_settings(weight_init, scale, activation, depth, width, batch, seed, dtype)
+    bins = _check_int("bins", bins, 2, 10000)
     init, label = resolve_initializer(weight_init, scale)
     act = get_activation(activation)
-    if act.name not in ACTIVATION_CHOICES:
-        raise ValueError(f"unknown activation {activation!r}; valid choices: "
-                         f"{', '.join(ACTIVATION_CHOICES)}")
-    depth = _check_int("depth", depth, 1, 1000)
-    width = _check_int("width", width, 1, 8192)
-    batch = _check_int("batch", batch, 1, 65536)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
-    bins = _check_int("bins", bins, 2, 10000)
+    depth, width = st["depth"], st["width"]
     family, factor_of = _family(init)
-    shape = (width, width)
-    factor = float(factor_of(shape))
-    bank = WeightBank() if bank is None else bank
-    cancel = cancel or (lambda: False)
+    factor = float(factor_of((width, width)))
 
+    pred_a = pred_g = None
+    if family != "constant" or factor == 0.0:  # theory needs zero-mean weights
+        with np.errstate(all="ignore"):
+            pred = theory.predict_variances([width] * (depth + 1), [factor * factor] * depth,
+                                            [act.name] * (depth - 1),
+                                            output_activation=act.name, method="mean_field")
+            pred_a, pred_g = pred.activation_std, pred.gradient_std
+    use = dtype
+    if dtype == "auto":
+        lo, hi = AUTO_FLOAT32_RANGE
+        safe = pred_a is not None and all(
+            np.all((p >= lo) & (p <= hi)) for p in (pred_a, pred_g))
+        use = "float32" if safe else "float64"
+    kw = dict(st, family=family, factor=factor, act=act, bins=bins, hist_values=hist_values,
+              bank=WeightBank() if bank is None else bank, work_bytes=work_bytes,
+              cancel=cancel or (lambda: False))
+    A, G, act_hist, grad_hist, n_ckpt = _stream(dtype=np.dtype(use), **kw)
+    if dtype == "auto" and use == "float32":
+        stds = np.concatenate([A.std, G.std])
+        if (A.nonfinite.any() or G.nonfinite.any()
+                or not np.all((stds >= 1e-30) & (stds <= 1e30))):
+            use = "float64"
+            A, G, act_hist, grad_hist, n_ckpt = _stream(dtype=np.dtype(use), **kw)
+    return Propagation(st, label, A, G, act_hist, grad_hist, histogram_range(act.name),
+                       (-3.0, 3.0), pred_a, pred_g, abs(factor), n_ckpt, use)
+
+
+def _stream(*, weight_init, scale, activation, depth, width, batch, seed, family, factor, act,
+            bins, hist_values, bank, work_bytes, cancel, dtype):
+    """The layer-by-layer forward and backward passes of :func:`propagate`."""
     act_lo, act_hi = histogram_range(act.name)
     grad_lo, grad_hi = -3.0, 3.0
     drop_zeros = act.name == "relu"
@@ -464,78 +555,67 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
     A, G = LayerColumns.empty(depth), LayerColumns.empty(depth)
     act_hist = np.zeros((depth, bins))
     grad_hist = np.zeros((depth, bins))
+    factor = dtype.type(factor)
+    item = dtype.itemsize
 
-    def weights(i, keep):
-        """(W or None, unit): W is factor * unit, materialised only when not cached."""
-        unit = bank.unit(family, width, seed, i)
-        return unit
-
-    def layer_forward(i, a):
-        unit = weights(i, False)
+    def layer_forward(i, a, kept_w):
+        unit = bank.unit(family, width, seed, i, dtype)
+        kept_w[i] = unit
         z = a @ unit
         z *= factor
         return z, act.f(z)
 
     # Memory plan: per layer the backward pass needs f'(z) and (if not in the bank) W.
     per_deriv = {"linear": 0, "relu": batch * width, "leaky_relu": batch * width}.get(
-        act.name, 8 * batch * width)
-    per_layer = per_deriv + 8 * width * width  # weights counted as if uncached (worst case)
-    checkpoint = 8 * batch * width
+        act.name, item * batch * width)
+    per_layer = per_deriv + item * width * width  # weights counted as if uncached
+    checkpoint = item * batch * width
     if depth * per_layer <= work_bytes:
         seg = depth
     else:
-        seg = int(round(math.sqrt(depth * checkpoint / max(per_layer, 1))))
-        seg = max(1, min(depth, seg, max(1, work_bytes // max(per_layer, 1))))
+        seg = int(round(math.sqrt(depth * checkpoint / per_layer)))
+        seg = max(1, min(depth, seg, work_bytes // per_layer))
     starts = list(range(0, depth, seg))
 
-    with np.errstate(all="ignore"), _thread_limit(width):
-        X = bank.normal(batch, width, seed, _INPUT_STREAM)
-        a = X
-        checkpoints = {}
-        derivs = {}
+    with np.errstate(all="ignore"), _thread_limit(width, batch):
+        a = bank.normal(batch, width, seed, _INPUT_STREAM, dtype)
+        checkpoints, derivs, kept_w = {}, {}, {}
         for i in range(depth):
             if cancel():
                 raise Cancelled
-            if i in starts:
-                derivs.clear()  # only the last segment's derivatives survive the forward pass
+            if i in starts and len(starts) > 1:
+                # keep only the last segment's derivatives and weights from the forward pass
+                derivs.clear()
+                kept_w.clear()
                 if i != starts[-1]:
                     checkpoints[i] = a
-            z, a = layer_forward(i, a)
-            d = _Derivative(act, z, a)
-            derivs[i] = d
+            z, a = layer_forward(i, a, kept_w)
+            d = derivs[i] = _Derivative(act, z, a)
             del z
             A.mean[i], A.std[i], A.nonfinite[i] = _moments(a)
             A.saturated[i] = d.saturated(act)
-            A.zeros[i], A.dead[i] = _zeros_dead(a)
+            if d.kind in ("relu", "leaky_relu"):
+                A.zeros[i], A.dead[i] = _zeros_dead(a)
             act_hist[i] = _histogram(a[:rows].reshape(-1), act_lo, act_hi, bins, drop_zeros)
         del a
 
-        g = bank.normal(batch, width, seed, _OUTPUT_STREAM).copy()
-        for s_idx in range(len(starts) - 1, -1, -1):
-            first = starts[s_idx]
-            last = starts[s_idx + 1] - 1 if s_idx + 1 < len(starts) else depth - 1
-            if first not in derivs:  # recompute this segment from its checkpoint
-                derivs.clear()
+        g = bank.normal(batch, width, seed, _OUTPUT_STREAM, dtype).copy()  # dL/dz, last layer
+        for i in range(depth - 1, -1, -1):
+            if cancel():
+                raise Cancelled
+            if i not in derivs:  # recompute the segment that ends at layer i
+                first = max(s for s in starts if s <= i)
                 a = checkpoints.pop(first)
-                for i in range(first, last + 1):
-                    if cancel():
-                        raise Cancelled
-                    z, a = layer_forward(i, a)
-                    derivs[i] = _Derivative(act, z, a)
+                for j in range(first, i + 1):
+                    z, a = layer_forward(j, a, kept_w)
+                    derivs[j] = _Derivative(act, z, a)
                     del z
                 del a
-            for i in range(last, first - 1, -1):
-                if cancel():
-                    raise Cancelled
-                if i == depth - 1:
-                    pass  # g is the injected dL/dz of the last layer
-                else:
-                    unit = weights(i + 1, True)
-                    da = g @ unit.T
-                    da *= factor
-                    g = derivs.pop(i + 1, None) and None or derivs_apply(derivs_saved, i, da)
-                G.mean[i], G.std[i], G.nonfinite[i] = _moments(g)
-                G.zeros[i], G.dead[i] = _zeros_dead(g)
-                grad_hist[i] = _histogram(g[:rows].reshape(-1), grad_lo, grad_hi, bins,
-                                          drop_zeros)
-    raise NotImplementedError
+            if i < depth - 1:
+                da = g @ kept_w.pop(i + 1).T
+                da *= factor
+                g = derivs[i].apply(da)
+            derivs.pop(i)
+            G.mean[i], G.std[i], G.nonfinite[i] = _moments(g)
+            grad_hist[i] = _histogram(g[:rows].reshape(-1), grad_lo, grad_hi, bins, drop_zeros)
+    return A, G, act_hist, grad_hist, len(starts) - 1

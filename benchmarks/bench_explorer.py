@@ -1,0 +1,304 @@
+"""How fast the signal explorer answers a control change, against the naive way.
+
+Run: ``.venv/bin/python benchmarks/bench_explorer.py [--quick] [--skip-naive-largest]``
+
+Measured in one process, for each control change: the time from setting the control's value
+(as the front end does) until the frame is finished: compute, draw, PNG encode and the new
+bytes set on the ``ipywidgets.Image`` (its state serialized for the front end), waiting for
+the explorer's worker thread. Each change waits for the previous frame, so this is latency,
+not the coalescing of a drag.
+
+The naive approach, measured in the same run on a subset of the same changes, is what a
+notebook usually does: ``ipywidgets.interactive`` around a function that builds the
+:class:`initviz.MLP`, runs :func:`initviz.stats.signal_propagation` (the whole trace kept
+in float64), and draws a fresh ``plt.subplots(2, 5)`` grid of ``ax.hist`` panels
+(activations of 5 layers above, gradients below) with ``tight_layout``, shown by the inline
+backend (PNG, ``bbox_inches="tight"``), at the explorer's pixel size (8 x 3 in, 100 dpi).
+It shows less than the explorer (5 layers, no std panel, no theory, no readout), so the
+ratio is conservative.
+
+Settings: "default" is the explorer's default (random_normal std 0.01, tanh, 10 layers x 256,
+batch 512) with a sweep of the scale slider over its whole range (1e-3 to 1e2), every
+activation, every initializer and 5 resamples. "largest" is 50 layers x 1024, batch 1024.
+The memory peak (tracemalloc, which numpy reports its arrays to) is measured separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import math
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+TARGET_MS = 60.0
+TARGET_RATIO = 8.0
+
+
+def _fmt_s(seconds):
+    return f"{seconds * 1e3:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _median(xs):
+    return statistics.median(xs) if xs else math.nan
+
+
+def _pct(xs, q):
+    return float(np.percentile(xs, q)) if xs else math.nan
+
+
+def default_changes(quick=False):
+    """(control, value) pairs applied in order to the default explorer."""
+    from initviz.propagation import ACTIVATION_CHOICES, INIT_CHOICES
+
+    n = 21 if quick else 41
+    changes = [("scale", float(v)) for v in np.logspace(-3, 2, n)]
+    changes.append(("scale", 0.01))
+    changes += [("activation", a) for a in ACTIVATION_CHOICES if a != "tanh"] + [
+        ("activation", "tanh")]
+    changes += [("weight_init", i) for i in INIT_CHOICES if i != "random_normal"] + [
+        ("weight_init", "random_normal")]
+    changes += [("resample", None)] * (2 if quick else 5)
+    return changes
+
+
+def measure_explorer(ex, changes):
+    """Seconds per change (control set -> frame finished) and the frame profiles."""
+    times, profiles, kinds = [], [], []
+    for key, value in changes:
+        n_before = len(ex.frame_profile)
+        t0 = time.perf_counter()
+        if key == "resample":
+            ex.controls["resample"].click()
+        else:
+            ex.controls[key].value = value
+        if not ex.coalescer.wait(timeout=600):
+            raise RuntimeError("the explorer did not finish a frame within 600 s")
+        dt = time.perf_counter() - t0
+        if len(ex.frame_profile) == n_before:  # the value did not change: no frame
+            continue
+        times.append(dt)
+        profiles.append(ex.frame_profile[-1])
+        kinds.append(key)
+    return times, profiles, kinds
+
+
+class Naive:
+    """ipywidgets.interactive + plt.subplots + ax.hist + inline backend, per change."""
+
+    def __init__(self, settings):
+        from IPython.core.interactiveshell import InteractiveShell
+
+        self.shell = InteractiveShell.instance()
+        import matplotlib
+
+        matplotlib.use("module://matplotlib_inline.backend_inline")
+        import ipywidgets as W
+        import matplotlib.pyplot as plt
+
+        plt.rcParams["figure.dpi"] = 100
+        self.published = 0
+
+        def publish(data, metadata=None, **kwargs):  # what the kernel would send
+            if "image/png" in data:
+                self.published += 1
+
+        self.shell.display_pub.publish = publish
+        self.settings = dict(settings)
+        controls = dict(
+            weight_init=W.Dropdown(options=_inits(), value=settings["weight_init"]),
+            scale=W.FloatLogSlider(value=settings["scale"], min=-3, max=2, step=0.05),
+            activation=W.Dropdown(options=["linear", "relu", "leaky_relu", "tanh", "sigmoid"],
+                                  value=settings["activation"]),
+            depth=W.IntSlider(value=settings["depth"], min=1, max=50),
+            width=W.IntSlider(value=settings["width"], min=2, max=1024),
+            batch=W.IntSlider(value=settings["batch"], min=16, max=1024),
+            seed=W.IntText(value=settings["seed"]),
+        )
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.widget = W.interactive(naive_plot, **controls)
+        self.controls = controls
+
+    def change(self, key, value):
+        before = self.published
+        t0 = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):  # the Output widget's terminal echo
+            if key == "resample":
+                self.controls["seed"].value += 1
+            else:
+                self.controls[key].value = value
+        dt = time.perf_counter() - t0
+        if self.published != before + 1:
+            raise RuntimeError("the naive interact did not publish exactly one PNG")
+        return dt
+
+
+def _inits():
+    from initviz.propagation import INIT_CHOICES
+
+    return list(INIT_CHOICES)
+
+
+def naive_plot(weight_init, scale, activation, depth, width, batch, seed):
+    """The usual notebook way: new network, full trace, fresh figure of histograms."""
+    import matplotlib.pyplot as plt
+
+    from initviz import MLP, stats
+    from initviz.propagation import resolve_initializer
+
+    init, label = resolve_initializer(weight_init, scale)
+    net = MLP([width] * (depth + 1), activation=activation, weight_init=init, rng=seed)
+    X = np.random.default_rng(seed).standard_normal((batch, width))
+    _, grads = stats.signal_propagation(net, X, rng=seed)
+    layers = np.unique(np.linspace(0, depth - 1, 5).round().astype(int))
+    fig, axes = plt.subplots(2, 5, figsize=(8, 3))
+    with np.errstate(all="ignore"):
+        for col, i in enumerate(layers):
+            for row, values in enumerate((grads.trace.activations[i], grads.pre_activations[i])):
+                v = values.ravel()
+                v = v[np.isfinite(v)]
+                ax = axes[row, col]
+                if v.size and np.ptp(v) < 1e300:
+                    ax.hist(v, 50)
+                ax.set_title(f"layer {i + 1}, std {np.std(v) if v.size else math.nan:.2g}",
+                             fontsize=7)
+                ax.tick_params(labelsize=6)
+    fig.suptitle(f"{label}, {activation}", fontsize=9)
+    fig.tight_layout()
+    plt.show()
+
+
+def memory_peak(fn):
+    """Peak bytes allocated (tracemalloc) while fn runs."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer changes (a smoke run)")
+    parser.add_argument("--skip-naive-largest", action="store_true",
+                        help="skip the naive approach at the largest setting (~2.5 GB)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+    t_import = time.perf_counter()
+    from initviz import propagation, widgets
+
+    t_import = time.perf_counter() - t_import
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, cores {os.cpu_count()}, "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"import initviz.widgets: {_fmt_s(t_import)}")
+
+    defaults = dict(widgets.SIGNAL_DEFAULTS)
+    largest = dict(defaults, depth=50, width=1024, batch=1024)
+    results = {}
+
+    # ---- explorer, default
+    t0 = time.perf_counter()
+    ex = widgets.SignalExplorer(**defaults)
+    first = time.perf_counter() - t0
+    changes = default_changes(args.quick)
+    times, profiles, kinds = measure_explorer(ex, changes)
+    results["default"] = times
+    print(f"\nexplorer built and first frame drawn in {_fmt_s(first)}")
+
+    # ---- naive, default: every 3rd change of the same sequence
+    naive = Naive(defaults)
+    naive_changes = changes[::3]
+    naive_times = [naive.change(k, v) for k, v in naive_changes]
+
+    # ---- explorer, largest (three scale changes)
+    ex_big = widgets.SignalExplorer(**largest)
+    big_first = ex_big.frame_times[-1]
+    big_changes = [("scale", 0.02), ("scale", 0.05)] if args.quick else [
+        ("scale", 0.02), ("scale", 0.031), ("scale", 0.05)]
+    big_times, big_profiles, _ = measure_explorer(ex_big, big_changes)
+
+    # ---- naive, largest (one change; it keeps every layer's arrays in float64)
+    naive_big = []
+    if not args.skip_naive_largest:
+        nb = Naive(largest)
+        naive_big = [nb.change("scale", 0.02)]
+
+    # ---- memory peaks at the largest setting
+    bank = propagation.WeightBank()
+    mem_explorer = memory_peak(lambda: propagation.propagate(**dict(largest, scale=0.02),
+                                                             bank=bank))
+    mem_naive = None
+    if not args.skip_naive_largest:
+        from initviz import MLP, stats
+
+        def naive_compute():
+            init, _ = propagation.resolve_initializer("random_normal", 0.02)
+            net = MLP([1024] * 51, activation="tanh", weight_init=init, rng=0)
+            X = np.random.default_rng(0).standard_normal((1024, 1024))
+            stats.signal_propagation(net, X, rng=0)
+
+        mem_naive = memory_peak(naive_compute)
+
+    # ---- report
+    print("\ncontrol change -> finished frame (compute + draw + PNG encode + Image.value)")
+    print(f"{'setting':<34}{'n':>4}{'median':>10}{'p90':>10}{'max':>10}"
+          f"{'naive median':>15}{'ratio':>8}")
+    med = _median(times)
+    nmed = _median(naive_times)
+    print(f"{'default 10 x 256, batch 512':<34}{len(times):>4}{_fmt_s(med):>10}"
+          f"{_fmt_s(_pct(times, 90)):>10}{_fmt_s(max(times)):>10}"
+          f"{_fmt_s(nmed) + f' (n={len(naive_times)})':>15}{nmed / med:>7.1f}x")
+    bmed = _median(big_times)
+    nbmed = _median(naive_big)
+    ratio_big = f"{nbmed / bmed:>7.1f}x" if naive_big else f"{'-':>8}"
+    print(f"{'largest 50 x 1024, batch 1024':<34}{len(big_times):>4}{_fmt_s(bmed):>10}"
+          f"{_fmt_s(_pct(big_times, 90)):>10}{_fmt_s(max(big_times)):>10}"
+          f"{(_fmt_s(nbmed) + ' (n=1)') if naive_big else '(skipped)':>15}{ratio_big}")
+    print(f"  largest: first frame (cold weight cache) {_fmt_s(big_first)}; dtypes "
+          f"{sorted({p['dtype'] for p in big_profiles})}")
+
+    print("\ndefault explorer by kind of change (median):")
+    for kind in dict.fromkeys(kinds):
+        sel = [t for t, k in zip(times, kinds) if k == kind]
+        print(f"  {kind:<12} n={len(sel):<3} {_fmt_s(_median(sel))}")
+    n32 = sum(p["dtype"] == "float32" for p in profiles)
+    print(f"  frames computed in float32: {n32} of {len(profiles)}; full (non-blit) draws: "
+          f"{ex.view.full_draws} of {ex.view.full_draws + ex.view.blits}")
+    print("\nprofile of a default frame (median ms):")
+    for key in ("compute", "update", "draw", "encode", "send"):
+        vals = [p[key] for p in profiles]
+        print(f"  {key:<8} {1e3 * _median(vals):6.1f}")
+    rest = [t - sum(p[k] for k in ("compute", "update", "draw", "encode", "send"))
+            for t, p in zip(times, profiles)]
+    print(f"  {'other':<8} {1e3 * _median(rest):6.1f}   (status text, thread hand-off)")
+    f64 = [p["compute"] for p in profiles if p["dtype"] == "float64"]
+    f32 = [p["compute"] for p in profiles if p["dtype"] == "float32"]
+    print(f"  compute in float32 {1e3 * _median(f32):.1f}, in float64 {1e3 * _median(f64):.1f}")
+    print("profile of a largest frame (median s): " + ", ".join(
+        f"{k} {_median([p[k] for p in big_profiles]):.2f}" for k in
+        ("compute", "draw", "encode")))
+
+    print("\nmemory peak at the largest setting (tracemalloc):")
+    print(f"  explorer (streamed, checkpointed): {mem_explorer / 2**20:.0f} MiB")
+    if mem_naive is not None:
+        print(f"  naive (whole float64 trace):       {mem_naive / 2**20:.0f} MiB")
+
+    ok_ms = med * 1e3 <= TARGET_MS
+    ok_ratio = nmed / med >= TARGET_RATIO
+    print(f"\ntarget default median <= {TARGET_MS:.0f} ms: {'PASS' if ok_ms else 'MISS'} "
+          f"({med * 1e3:.0f} ms); >= {TARGET_RATIO:.0f}x naive: "
+          f"{'PASS' if ok_ratio else 'MISS'} ({nmed / med:.1f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

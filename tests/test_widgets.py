@@ -1,0 +1,359 @@
+"""Tests of initviz.propagation (the streamed signal statistics) and initviz.widgets.
+
+Reference values come from the core, computed independently: the MLP's own forward and
+backward pass (initviz.mlp), initviz.stats.describe and initviz.theory, and from the
+initializers' formulas (He: std sqrt(2 / fan_in); Var(U[-a, a]) = a^2 / 3).
+"""
+
+import io
+import math
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from initviz import MLP, propagation, stats
+from initviz.propagation import (ACTIVATION_CHOICES, CUSTOM, DTYPES, INIT_CHOICES,
+                                 propagate, resolve_initializer)
+
+widgets = pytest.importorskip("initviz.widgets")
+
+
+def _reference(weight_init, scale, activation, depth, width, batch, seed):
+    """The same network and signals through the core MLP: stats per layer (all layers but
+    the last, whose MLP activation is linear, for the forward; all for the gradients)."""
+    init, _ = resolve_initializer(weight_init, scale)
+    net = MLP([width] * (depth + 1), activation=activation, weight_init="zeros")
+    for i in range(depth):
+        net.weights[i] = np.asarray(init((width, width), rng=np.random.default_rng([seed, i])))
+    X = np.random.default_rng([seed, propagation._INPUT_STREAM]).standard_normal((batch, width))
+    dz = np.random.default_rng([seed, propagation._OUTPUT_STREAM]).standard_normal((batch, width))
+    trace = net.trace(X)
+    grads = net.backward(trace, dz)
+    acts = [stats.describe(a, z, activation)
+            for a, z in zip(trace.activations[:-1], trace.pre_activations[:-1])]
+    return acts, [stats.describe(g) for g in grads.pre_activations]
+
+
+# ------------------------------------------------------------------ propagation vs the core
+@pytest.mark.parametrize("activation", ACTIVATION_CHOICES)
+@pytest.mark.parametrize("weight_init,scale", [
+    ("random_normal", 0.05), ("he_uniform", 1.3), ("orthogonal", 1.0), ("glorot_normal", 1.0),
+    (CUSTOM, 0.2), ("random_uniform", 0.1), ("variance_scaling", 2.0), ("ones", 1.0),
+    ("zeros", 1.0)])
+@pytest.mark.parametrize("work_bytes", [64 * 2**20, 20_000])  # kept vs recomputed segments
+def test_float64_statistics_match_the_core_mlp(activation, weight_init, scale, work_bytes):
+    depth, width, batch, seed = 6, 24, 30, 3
+    r = propagate(weight_init, scale, activation, depth, width, batch, seed, dtype="float64",
+                  work_bytes=work_bytes)
+    assert r.dtype == "float64"
+    acts, grads = _reference(weight_init, scale, activation, depth, width, batch, seed)
+    fields = ["mean", "std", "saturated", "nonfinite"]
+    if activation in ("relu", "leaky_relu"):
+        fields += ["zeros", "dead"]
+    for i in range(depth - 1):
+        for f in fields:
+            assert getattr(r.activations, f)[i] == pytest.approx(
+                getattr(acts[i], f), rel=1e-9, abs=1e-13), (i, f)
+    for i in range(depth):
+        for f in ("mean", "std", "nonfinite"):
+            assert getattr(r.gradients, f)[i] == pytest.approx(
+                getattr(grads[i], f), rel=1e-8, abs=1e-13), (i, f)
+
+
+def test_checkpointed_backward_equals_the_stored_one():
+    kw = dict(weight_init="he_normal", scale=1.0, activation="tanh", depth=12, width=40,
+              batch=50, seed=1, dtype="float64")
+    kept = propagate(**kw)
+    redone = propagate(**kw, work_bytes=30_000)
+    assert kept.n_checkpoints == 0 and redone.n_checkpoints > 2
+    np.testing.assert_array_equal(kept.gradients.std, redone.gradients.std)
+    np.testing.assert_array_equal(kept.grad_hist, redone.grad_hist)
+
+
+def test_float32_agrees_with_float64_where_float32_holds_the_signal():
+    kw = dict(weight_init="random_normal", scale=0.05, activation="tanh", depth=10, width=64,
+              batch=64, seed=0)
+    a, b = propagate(**kw, dtype="float32"), propagate(**kw, dtype="float64")
+    assert a.dtype == "float32"
+    np.testing.assert_allclose(a.activations.std, b.activations.std, rtol=1e-4)
+    np.testing.assert_allclose(a.gradients.std, b.gradients.std, rtol=1e-4)
+
+
+def test_auto_precision_switches_to_float64_outside_float32s_comfort():
+    assert propagate("he_normal", 1.0, "relu", 10, 64, 64, dtype="auto").dtype == "float32"
+    # ReLU, std 100: the theory grows by 100 * sqrt(64 / 2) per layer, past 1e20 by layer 10
+    big = propagate("random_normal", 100.0, "relu", 10, 64, 64, dtype="auto")
+    assert big.dtype == "float64" and np.all(np.isfinite(big.activations.std))
+    # constant weights: no theory, so float64
+    assert propagate("ones", 1.0, "linear", 3, 8, 8).dtype == "float64"
+
+
+def test_unit_draws_are_the_initializers_own_draws():
+    width, seed = 16, 5
+    for name in INIT_CHOICES:
+        init, _ = resolve_initializer(name, 0.7)
+        family, factor_of = propagation._family(init)
+        for layer in (0, 3):
+            W = factor_of((width, width)) * propagation._draw_unit(family, width, seed, layer)
+            ref = init((width, width), rng=np.random.default_rng([seed, layer]))
+            np.testing.assert_allclose(W, ref, rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+def test_scale_meaning_follows_the_formulas():
+    n = 100
+    shape = (n, n)
+    he, label = resolve_initializer("he_normal", 1.0)
+    assert he.std(shape) == pytest.approx(math.sqrt(2 / n)) and label == "he_normal"
+    he2, _ = resolve_initializer("kaiming_normal", 1.5)  # alias, gain 1.5
+    assert he2.std(shape) == pytest.approx(1.5 * math.sqrt(2 / n))
+    uni, _ = resolve_initializer("random_uniform", 0.3)  # std 0.3: limit 0.3 sqrt(3)
+    assert uni.maxval == pytest.approx(0.3 * math.sqrt(3)) and uni.std(shape) == pytest.approx(0.3)
+    orth, _ = resolve_initializer("orthogonal", 2.0)
+    assert orth.gain == 2.0
+    assert resolve_initializer(CUSTOM, 0.01)[0].std(shape) == 0.01
+    assert resolve_initializer("constant", 0.5)[0].value == 0.5
+    assert propagation.scale_meaning("zeros") == "unused"
+
+
+def test_theory_is_drawn_from_initviz_theory():
+    r = propagate("glorot_uniform", 1.0, "tanh", 5, 64, 16, dtype="float64")
+    from initviz import theory
+
+    pred = theory.predict_variances([64] * 6, [1 / 64] * 5, ["tanh"] * 4,
+                                    output_activation="tanh", method="mean_field")
+    np.testing.assert_allclose(r.predicted_act_std, pred.activation_std)
+    np.testing.assert_allclose(r.predicted_grad_std, pred.gradient_std)
+
+
+def test_he_keeps_a_wide_relu_signal_as_theory_says():
+    r = propagate("he_normal", 1.0, "relu", 8, 512, 256, dtype="float64")
+    np.testing.assert_allclose(r.activations.std, r.predicted_act_std, rtol=0.1)
+    np.testing.assert_allclose(r.gradients.std, r.predicted_grad_std, rtol=0.1)
+
+
+@pytest.mark.parametrize("bad,match", [
+    (dict(weight_init="xavier_nromal"), "xavier_normal"),
+    (dict(activation="gelu"), "valid choices"),
+    (dict(depth=0), "depth"),
+    (dict(scale=0.0), "scale"),
+    (dict(scale=math.inf), "scale"),
+    (dict(dtype="float16"), "dtype"),
+])
+def test_bad_settings_name_the_value_and_the_choices(bad, match):
+    kw = dict(weight_init="random_normal", scale=0.01, activation="tanh", depth=2, width=4,
+              batch=4, seed=0)
+    with pytest.raises(ValueError, match=match):
+        propagate(**{**kw, **bad})
+    with pytest.raises(ValueError, match=match):
+        widgets.signal_figure(**{**kw, **bad})
+
+
+def test_import_initviz_does_not_import_the_widgets():
+    code = ("import sys, initviz, initviz.propagation; "
+            "bad = [m for m in ('matplotlib', 'ipywidgets', 'initviz.widgets') "
+            "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+# ------------------------------------------------------------------ memory
+def test_memory_stays_bounded_on_a_deep_wide_network():
+    """50 x 512, batch 256, float64: storing every z and a would take 2 * 50 * 1 MiB * 8 =
+    100 MiB, plus 100 MiB of weights; the streamed pass stays near its budgets."""
+    bank = propagation.WeightBank(cache_bytes=8 * 2**20)
+    tracemalloc.start()
+    try:
+        r = propagate("he_normal", 1.0, "tanh", 50, 512, 256, dtype="float64", bank=bank,
+                      work_bytes=16 * 2**20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    full_trace = 2 * 50 * 256 * 512 * 8
+    assert r.n_checkpoints > 0
+    assert peak < 0.5 * full_trace, peak / 2**20
+    assert peak < 8 * 2**20 + 16 * 2**20 + 24 * 2**20, peak / 2**20  # cache + work + ~12 arrays
+
+
+# ------------------------------------------------------------------ robustness
+def _finite_limits(fig):
+    for ax in fig.axes:
+        for lim in (ax.get_xlim(), ax.get_ylim()):
+            if not all(math.isfinite(v) for v in lim):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu"])
+def test_overflow_is_marked_not_raised(activation):
+    """float32, std 100, depth 50: past ~3e38 the layers overflow to inf/nan."""
+    fig = widgets.signal_figure("random_normal", 100.0, activation, 50, 64, 32, dtype="float32")
+    assert _finite_limits(fig)
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "inf/nan in" in texts
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def test_underflow_and_float64_extremes_draw():
+    for dtype in ("float32", "float64"):
+        for act in ("tanh", "relu", "sigmoid"):
+            fig = widgets.signal_figure("random_normal", 1e-3, act, 50, 8, 16, dtype=dtype)
+            assert _finite_limits(fig)
+            fig.savefig(io.BytesIO(), format="png")
+    r = propagate("random_normal", 1e-3, "linear", 50, 2, 16, dtype="float64")
+    assert np.all(r.activations.std > 0)  # 1e-140-ish, resolved without underflow
+    r = propagate("random_normal", 1e10, "linear", 50, 64, 16, dtype="float64")
+    assert r.activations.nonfinite[-1] > 0  # float64 overflows too, far enough
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return widgets.SignalExplorer(depth=3, width=16, batch=16, threaded=False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_setting_gives_a_figure_with_finite_limits(explorer, data):
+    width = data.draw(st.one_of(st.integers(2, 48), st.integers(2, 48),
+                                st.sampled_from([256, 1024])), label="width")
+    s = dict(
+        weight_init=data.draw(st.sampled_from(INIT_CHOICES), label="weight_init"),
+        scale=10.0 ** data.draw(st.floats(-3, 2), label="log10 scale"),
+        activation=data.draw(st.sampled_from(ACTIVATION_CHOICES), label="activation"),
+        depth=data.draw(st.integers(1, 50) if width <= 48 else st.integers(1, 4), label="depth"),
+        width=width,
+        batch=data.draw(st.sampled_from([16, 32]) if width <= 48 else st.just(16), label="batch"),
+        seed=data.draw(st.integers(0, 3), label="seed"),
+        dtype=data.draw(st.sampled_from(DTYPES), label="dtype"),
+    )
+    fig = explorer.update(**s)
+    assert _finite_limits(fig)
+    assert explorer.frame_settings == s
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ------------------------------------------------------------------ coalescing
+def _burst(ex, values):
+    """Hold the first render while the other values arrive, as a fast drag does."""
+    gate, entered = threading.Event(), threading.Event()
+    real = widgets.propagate
+
+    def held(*args, **kwargs):
+        entered.set()
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    widgets.propagate = held
+    try:
+        ex.controls["scale"].value = values[0]
+        assert entered.wait(10)
+        for v in values[1:]:
+            ex.controls["scale"].value = v
+        gate.set()
+        assert ex.coalescer.wait(30)
+    finally:
+        widgets.propagate = real
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_a_burst_of_slider_changes_costs_at_most_two_frames_and_ends_on_the_last(
+        slow, monkeypatch):
+    ex = widgets.SignalExplorer(depth=6, width=64, batch=64)  # threaded, as in a notebook
+    if slow:  # every frame counts as slow: the stale one is abandoned
+        monkeypatch.setattr(widgets, "SLOW_FRAME", 0.0)
+    values = list(np.logspace(-1.5, 0, 30))  # the first differs from the default 0.01
+    frames_before = len(ex.frame_times)
+    _burst(ex, values)
+    c = ex.coalescer
+    assert c.started == 2  # the first value (in progress when the burst came) and the last
+    assert (c.finished, c.cancelled) == ((1, 1) if slow else (2, 0))
+    assert len(ex.frame_times) - frames_before == c.finished  # redraws
+    assert ex.frame_settings["scale"] == values[-1]
+    assert ex.view.result.settings["scale"] == values[-1]
+    fresh = propagate(**ex.settings())
+    np.testing.assert_array_equal(ex.view.result.activations.std, fresh.activations.std)
+    assert ex.image.value == ex.view.render()  # the frame on screen is that result's
+
+
+def test_coalescer_renders_only_the_latest_value():
+    seen = []
+    gate = threading.Event()
+
+    def render(value, cancel):
+        if value == 0:
+            gate.wait(10)
+        seen.append(value)
+
+    c = widgets.Coalescer(render)
+    c.submit(0)
+    time.sleep(0.05)
+    for v in range(1, 50):
+        c.submit(v)
+    gate.set()
+    assert c.wait(10)
+    assert seen == [0, 49]
+
+
+# ------------------------------------------------------------------ explorers
+def test_signal_explorer_api(explorer):
+    ex = widgets.signal_explorer(activation="tanh", weight_init="random_normal", scale=0.01,
+                                 depth=10, width=250)
+    assert isinstance(ex, widgets.SignalExplorer)
+    assert ex.image.value[:4] == b"\x89PNG"
+    assert ex.settings()["width"] == 250
+    fig = ex.figure()
+    assert "random_normal std 0.01, tanh, 10 layers x 250" in fig.texts[0].get_text()
+    ex.controls["weight_init"].value = "zeros"
+    assert ex.controls["scale"].disabled
+    with pytest.raises(TypeError, match="unknown settings"):
+        explorer.update(colour="red")
+
+
+def test_static_figure_reflects_the_settings():
+    fig = widgets.signal_figure(activation="relu", weight_init="he_normal", scale=1.0, depth=5,
+                                width=32, batch=32)
+    assert fig.get_size_inches().tolist() == [8.0, 3.0] and fig.dpi == 80
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "dead % (zero %)" in titles
+
+
+def test_training_figure_compares_two_runs():
+    fig = widgets.training_figure("moons", runs={
+        "A": dict(weight_init="random_normal", scale=0.01, activation="tanh", epochs=30),
+        "B": dict(weight_init="glorot_uniform", activation="tanh", epochs=30)})
+    titles = " ".join(ax.get_title() for ax in fig.axes)
+    assert "A: random_normal std 0.01, tanh" in titles and "B: glorot_uniform, tanh" in titles
+    assert _finite_limits(fig)
+    with pytest.raises(ValueError, match="dataset"):
+        widgets.training_figure("mnist")
+    with pytest.raises(TypeError, match="unknown run settings"):
+        widgets.training_figure("moons", runs={"A": dict(momentum=0.9)})
+
+
+def test_training_explorer_trains_stops_and_marks_divergence():
+    ex = widgets.training_explorer("moons")
+    ex.train(slot="A", wait=True, epochs=30)
+    a = ex.runs["A"]
+    assert a.epoch == 30 and ex.progress.value == 30 and "done" in ex.status.value
+    ex.train(slot="B", wait=True, weight_init="random_normal", scale=100.0, activation="relu",
+             epochs=30)
+    b = ex.runs["B"]
+    assert b.diverged_at is not None and "diverged" in ex.status.value
+    ex.train(slot="B", epochs=100_000)  # long: stop it
+    time.sleep(0.3)
+    ex.stop(wait=True)
+    assert ex.runs["B"].stopped and ex.runs["B"].epoch < 100_000
+    assert not ex.controls["train"].disabled
+    assert _finite_limits(ex.figure())
+
+
+def test_training_explorer_on_digits_shows_accuracy_and_gradients():
+    fig = widgets.training_figure("digits", runs={"A": dict(epochs=3, width=16)})
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "training accuracy" in titles and "std of dL/dW, epoch 1" in titles
