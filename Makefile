@@ -40,9 +40,10 @@ execute: $(STAMP)
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
 		notebooks/[0-9][0-9]_*.ipynb $(wildcard notebooks/solutions/*.ipynb)
 
-## benchmark: print training-speed figures (initviz vs PyTorch where installed)
+## benchmark: training speed (initviz vs PyTorch where installed) and explorer redraw latency
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
 	rm -rf $(VENV)

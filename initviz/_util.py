@@ -53,6 +53,19 @@ def check_int(name, value, low, high=None) -> int:
     return int(value)
 
 
+_CONTROLLER = []
+
+
+def single_thread():
+    """A context manager limiting BLAS to one thread. The threadpoolctl controller is made
+    once: building one scans the loaded libraries (~0.5 ms a call otherwise)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1)
+
+
 def blas_threads(width: int, batch: int | None = None):
     """A context that limits BLAS to one thread unless the layers are wide (and the batch big).
 
@@ -61,6 +74,4 @@ def blas_threads(width: int, batch: int | None = None):
     """
     if width >= MULTI_THREAD_MIN_WIDTH and (batch is None or batch >= MULTI_THREAD_MIN_BATCH):
         return nullcontext()
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
+    return single_thread()

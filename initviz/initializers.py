@@ -461,7 +461,8 @@ class Orthogonal(Initializer):
         return {"gain": self.gain}
 
 
-_SCHEMES = {
+#: The named fan-based schemes: name -> (scale, mode, distribution) of VarianceScaling.
+SCHEMES = {
     "lecun_normal": (1.0, "fan_in", "truncated_normal"),
     "lecun_uniform": (1.0, "fan_in", "uniform"),
     "glorot_normal": (1.0, "fan_avg", "truncated_normal"),
@@ -479,7 +480,7 @@ _FACTORIES = {
     "variance_scaling": VarianceScaling,
     "orthogonal": Orthogonal,
 }
-_FACTORIES.update({name: (lambda n=name: _Named(n, *_SCHEMES[n])) for name in _SCHEMES})
+_FACTORIES.update({name: (lambda n=name: _Named(n, *SCHEMES[n])) for name in SCHEMES})
 
 _ALIASES = {
     "xavier_normal": "glorot_normal",

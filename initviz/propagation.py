@@ -46,12 +46,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections import OrderedDict
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import initializers, theory
+from ._util import blas_threads, check_int, single_thread
+
+_check_int = check_int  # the name initviz.widgets uses
 from .activations import LEAKY_RELU_SLOPE, SATURATION_THRESHOLD, get_activation
 
 __all__ = [
@@ -82,30 +84,11 @@ DTYPES = ("auto", "float32", "float64")
 #: "auto" computes in float32 when theory keeps every layer's std within this range.
 AUTO_FLOAT32_RANGE = (1e-20, 1e20)
 
-_NAMED = {  # name -> (Keras scale, mode, distribution); see initviz.initializers
-    "lecun_normal": (1.0, "fan_in", "truncated_normal"),
-    "lecun_uniform": (1.0, "fan_in", "uniform"),
-    "glorot_normal": (1.0, "fan_avg", "truncated_normal"),
-    "glorot_uniform": (1.0, "fan_avg", "uniform"),
-    "he_normal": (2.0, "fan_in", "truncated_normal"),
-    "he_uniform": (2.0, "fan_in", "uniform"),
-}
-# Below this width BLAS threads cost more than they save on a busy 2-core machine
-# (FIELD-NOTES; the same rule as initviz.training).
-_SINGLE_THREAD_BELOW_WIDTH = 512
 _INPUT_STREAM, _OUTPUT_STREAM = 1_000_001, 1_000_002  # generator ids of X and dL/dz
 
 
 class Cancelled(Exception):
     """Raised by :func:`propagate` when its ``cancel()`` callback returns True."""
-
-
-def _check_int(name, value, low, high):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int in [{low}, {high}], got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be an int in [{low}, {high}], got {value}")
-    return int(value)
 
 
 def _check_scale(scale):
@@ -178,7 +161,7 @@ def resolve_initializer(weight_init, scale):
     if name == "variance_scaling":
         return (initializers.get("variance_scaling", scale=scale * scale),
                 f"variance_scaling gain {scale:.3g}")
-    s0, mode, dist = _NAMED[name]
+    s0, mode, dist = initializers.SCHEMES[name]
     init = initializers.get("variance_scaling", scale=s0 * scale * scale, mode=mode,
                             distribution=dist)
     return init, (name if scale == 1.0 else f"{name} x {scale:.3g}")
@@ -438,25 +421,6 @@ class _Derivative:
         return g
 
 
-_CONTROLLER = []
-
-
-def single_thread():
-    """A context manager limiting BLAS to one thread. The threadpoolctl controller is made
-    once: building one scans the loaded libraries (~0.5 ms per call otherwise)."""
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1)
-
-
-def _thread_limit(width, batch):
-    if width >= _SINGLE_THREAD_BELOW_WIDTH and batch >= 256:
-        return nullcontext()
-    return single_thread()
-
-
 def check_settings(weight_init, scale, activation, depth, width, batch, seed,
                    dtype="auto") -> dict:
     """Validate explorer settings without computing anything; returns them normalized
@@ -473,10 +437,10 @@ def check_settings(weight_init, scale, activation, depth, width, batch, seed,
         raise ValueError(f"unknown activation {activation!r}; valid choices: "
                          f"{', '.join(ACTIVATION_CHOICES)}")
     return dict(weight_init=weight_init, scale=float(scale), activation=act.name,
-                depth=_check_int("depth", depth, 1, 1000),
-                width=_check_int("width", width, 1, 8192),
-                batch=_check_int("batch", batch, 1, 65536),
-                seed=_check_int("seed", seed, 0, 2**63 - 1))
+                depth=check_int("depth", depth, 1, 1000),
+                width=check_int("width", width, 1, 8192),
+                batch=check_int("batch", batch, 1, 65536),
+                seed=check_int("seed", seed, 0, 2**63 - 1))
 
 
 
@@ -511,7 +475,7 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
         ValueError, TypeError: an argument out of range or of the wrong type.
     """
     st = check_settings(weight_init, scale, activation, depth, width, batch, seed, dtype)
-    bins = _check_int("bins", bins, 2, 10000)
+    bins = check_int("bins", bins, 2, 10000)
     init, label = resolve_initializer(weight_init, scale)
     act = get_activation(activation)
     depth, width = st["depth"], st["width"]
@@ -577,7 +541,7 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, family
         seg = max(1, min(depth, seg, work_bytes // per_layer))
     starts = list(range(0, depth, seg))
 
-    with np.errstate(all="ignore"), _thread_limit(width, batch):
+    with np.errstate(all="ignore"), blas_threads(width, batch):
         a = bank.normal(batch, width, seed, _INPUT_STREAM, dtype)
         checkpoints, derivs, kept_w = {}, {}, {}
         for i in range(depth):
