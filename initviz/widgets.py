@@ -13,8 +13,9 @@ activation, depth, width, batch, seed, dtype)``  ``explorer.figure()``
                                                  ``explorer.figure()``
 ===============================================  =============================================
 
-For example, notebook 03's "too small" network (the notebook needs ``%matplotlib inline``
-for a Figure to show as an image)::
+The static figures show themselves as PNG images when they are a cell's last expression,
+without ``%matplotlib inline`` (:class:`ShownFigure`). For example, notebook 03's "too
+small" network::
 
     from initviz import widgets
     ex = widgets.signal_explorer(activation="tanh", weight_init="random_normal",
@@ -105,6 +106,7 @@ __all__ = [
     "SignalView",
     "Coalescer",
     "render_png",
+    "ShownFigure",
     "SIGNAL_DEFAULTS",
     "SIGNAL_LIMITS",
     "TRAIN_DEFAULTS",
@@ -141,6 +143,25 @@ def render_png(fig, compress_level=1) -> bytes:
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     return _encode(canvas, compress_level)
+
+
+class ShownFigure(Figure):
+    """A Figure that a notebook shows as a PNG when it is a cell's last expression, with or
+    without ``%matplotlib inline`` (the same ``_repr_png_`` as the figures of
+    :func:`initviz.plots.new_figure`). Without the inline backend, Jupyter shows a plain
+    Figure as "<Figure size ...>" text; with it, the backend's PNG formatter takes
+    precedence and the figure is still shown once.
+
+    The static figures (:func:`signal_figure`, :func:`training_figure`, ``.figure()``) and
+    the training explorer's view use it. The signal explorer's live view (``blit=True``)
+    does not: its data artists are animated, which ``savefig`` skips, so it is drawn only
+    by :meth:`SignalView.render` (its frames are in ``explorer.image``).
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
 
 
 def _encode(canvas, compress_level=1) -> bytes:
@@ -218,7 +239,8 @@ class SignalView:
     """
 
     def __init__(self, dpi=LIVE_DPI, blit=False):
-        fig = self.fig = Figure(figsize=FIGSIZE, dpi=dpi)
+        # a static view shows itself in a notebook; the live one is blitted (see ShownFigure)
+        fig = self.fig = (Figure if blit else ShownFigure)(figsize=FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
         top, h = 0.76, 0.54
         self.ax_a = fig.add_axes((0.055, top - h, 0.185, h))
@@ -853,7 +875,7 @@ class TrainingView:
     def __init__(self, X, y, dpi=LIVE_DPI, resolution=60):
         self.X, self.y = X, y
         self.two_d = X.shape[1] == 2
-        fig = self.fig = Figure(figsize=FIGSIZE, dpi=dpi)
+        fig = self.fig = ShownFigure(figsize=FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
         self.title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=10)
         self.ax_l = fig.add_axes((0.075, 0.15, 0.27, 0.6))

@@ -323,6 +323,21 @@ def test_static_figure_reflects_the_settings():
     assert "dead % (zero %)" in titles
 
 
+def test_static_figures_show_themselves_without_the_inline_backend():
+    """A notebook without %matplotlib inline shows an object with _repr_png_ as an image
+    (IPython's display protocol); the PNG is 8 x 3 in at dpi 80, i.e. 640 x 240 pixels."""
+    from PIL import Image
+
+    figs = [widgets.signal_figure(depth=3, width=16, batch=16),
+            widgets.training_figure("moons", runs={"A": dict(epochs=2, width=8)})]
+    for fig in figs:
+        png = fig._repr_png_()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert Image.open(io.BytesIO(png)).size == (640, 240)
+    # the live view is blitted and drawn only by render(): it keeps a plain Figure
+    assert not hasattr(widgets.SignalView(blit=True).fig, "_repr_png_")
+
+
 def test_training_figure_compares_two_runs():
     fig = widgets.training_figure("moons", runs={
         "A": dict(weight_init="random_normal", scale=0.01, activation="tanh", epochs=30),
