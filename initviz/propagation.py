@@ -52,8 +52,6 @@ import numpy as np
 
 from . import initializers, theory
 from ._util import blas_threads, check_int, single_thread
-
-_check_int = check_int  # the name initviz.widgets uses
 from .activations import LEAKY_RELU_SLOPE, SATURATION_THRESHOLD, get_activation
 
 __all__ = [

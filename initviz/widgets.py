@@ -92,6 +92,7 @@ from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLoca
                                NullFormatter, NullLocator)
 
 from . import datasets, propagation
+from ._util import check_int, single_thread
 from .mlp import MLP
 from .propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBank, propagate
 from .training import train
@@ -790,9 +791,9 @@ def _check_run_config(config):
     if cfg["activation"] not in ACTIVATION_CHOICES:
         raise ValueError(f"unknown activation {cfg['activation']!r}; valid choices: "
                          f"{', '.join(ACTIVATION_CHOICES)}")
-    propagation._check_int("depth", cfg["depth"], 1, 20)
-    propagation._check_int("width", cfg["width"], 1, 1024)
-    propagation._check_int("epochs", cfg["epochs"], 1, 100_000)
+    check_int("depth", cfg["depth"], 1, 20)
+    check_int("width", cfg["width"], 1, 1024)
+    check_int("epochs", cfg["epochs"], 1, 100_000)
     lr = cfg["lr"]
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (0 < lr < math.inf):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
@@ -940,7 +941,7 @@ class TrainingView:
     def _boundary(self, net):
         """RGB image of the class probabilities on the grid (each class's color weighted by
         its probability, lightened), and the fraction of grid points with inf/nan output."""
-        with np.errstate(all="ignore"), propagation.single_thread():
+        with np.errstate(all="ignore"), single_thread():
             out = net.forward(self.grid)
         p = np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
         bad = ~np.isfinite(p).all(axis=1)
