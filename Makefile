@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-package test-notebooks parity execute benchmark clean
+.PHONY: lab test test-package test-notebooks parity execute benchmark clean assets slides html app
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,12 +13,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# JupyterLab and Voila refuse to run as root unless told to (CI machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+ASSETS := node_modules/.package-lock.json
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(ASSETS)
+
 ## lab: open JupyterLab on the notebook series
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
-## test: package tests, then every notebook re-executed and compared by nbval (strict)
-test: $(STAMP)
+## test: package tests, every notebook re-executed and compared by nbval (strict), and the
+## browser tests (JupyterLab, Voila, offline decks and pages in Chromium; skipped, saying why,
+## where Chromium, Playwright or npm is missing)
+test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg -q
 
@@ -45,5 +55,20 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_explorer.py
 
+## assets: local reveal.js, require.js, jQuery and MathJax for the offline decks and pages (npm)
+assets: $(ASSETS)
+
+## slides: one offline reveal.js deck per lesson in build/slides/ (open build/slides/index.html)
+slides: $(STAMP) $(ASSETS)
+	$(BIN)/python scripts/build_slides.py
+
+## html: the series as static HTML pages in build/html/ (open build/html/index.html)
+html: $(STAMP) $(ASSETS)
+	$(BIN)/python scripts/export_html.py
+
+## app: the playground as a stand-alone app (Voila), opened in the browser
+app: $(STAMP)
+	$(BIN)/voila notebooks/07_playground.ipynb
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build node_modules

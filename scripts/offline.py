@@ -1,0 +1,210 @@
+"""Shared code of build_slides.py and export_html.py: offline pages of the lessons.
+
+nbconvert's slides and HTML pages load reveal.js (unpkg), require.js, jQuery and MathJax
+(cdnjs) from the internet; in a classroom on a network the teacher does not control, or with
+none, a deck then never starts. Here every page points at local copies in an ``_assets/``
+folder next to it, copied from ``node_modules/`` (``npm ci`` installs the pinned versions of
+package.json). The output folder is self-contained: copy it to a USB stick and open
+``index.html`` in any browser, or serve it with ``python -m http.server``.
+
+Widget outputs (the live explorers) need a kernel: in the static pages they are replaced by a
+short note; every lesson keeps a static figure of the same settings right after the explorer.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+LESSON_GLOB = "[0-9][0-9]_*.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NODE_MODULES = Path(os.environ.get("INITVIZ_NODE_MODULES", REPO / "node_modules"))
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = (
+    '<div class="initviz-live-note" style="border:1px dashed #999;padding:0.5em 1em;'
+    'color:#555;font-style:italic">Live explorer: it runs in JupyterLab (<code>make lab</code>) '
+    "or as an app (<code>make app</code>). The figure below shows the same settings.</div>"
+)
+
+# What each page needs, relative to node_modules/ -> relative to _assets/.
+# (source, destination, glob of files to skip)
+ASSETS = [
+    ("reveal.js/dist", "reveal.js/dist", ("*.map", "*.esm.js")),
+    ("reveal.js/plugin/notes", "reveal.js/plugin/notes", ("*.esm.js",)),
+    ("reveal.js/LICENSE", "reveal.js/LICENSE", ()),
+    ("requirejs/require.js", "require.js", ()),
+    ("jquery/dist/jquery.min.js", "jquery.min.js", ()),
+    ("jquery/LICENSE.txt", "jquery.LICENSE.txt", ()),
+    # MathJax 2.7 (the configuration nbconvert's templates write is MathJax 2's): the loader,
+    # the TeX-AMS_CHTML-full configuration, the TeX input and CommonHTML output with its TeX
+    # web fonts; not the other outputs, fonts or the unpacked sources (73 MB -> ~6 MB).
+    ("mathjax/MathJax.js", "mathjax/MathJax.js", ()),
+    ("mathjax/LICENSE", "mathjax/LICENSE", ()),
+    ("mathjax/config/TeX-AMS_CHTML-full.js", "mathjax/config/TeX-AMS_CHTML-full.js", ()),
+    ("mathjax/config/Safe.js", "mathjax/config/Safe.js", ()),
+    ("mathjax/extensions", "mathjax/extensions", ()),
+    ("mathjax/jax/input/TeX", "mathjax/jax/input/TeX", ()),
+    ("mathjax/jax/output/CommonHTML", "mathjax/jax/output/CommonHTML", ()),
+    ("mathjax/jax/element", "mathjax/jax/element", ()),
+    ("mathjax/fonts/HTML-CSS/TeX/woff", "mathjax/fonts/HTML-CSS/TeX/woff", ()),
+    ("mathjax/localization/en", "mathjax/localization/en", ()),
+]
+
+# URLs as written into the pages (relative to the page, so the folder can move).
+URLS = {
+    "reveal_url_prefix": "_assets/reveal.js",
+    "require_js_url": "_assets/require.js",
+    "jquery_url": "_assets/jquery.min.js",
+    "mathjax_url": "_assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+}
+
+
+class MissingAssets(RuntimeError):
+    pass
+
+
+def check_assets() -> None:
+    missing = [src for src, _, _ in ASSETS if not (NODE_MODULES / src).exists()]
+    if missing:
+        raise MissingAssets(
+            f"the offline JavaScript is not installed ({', '.join(missing[:3])} missing in "
+            f"{NODE_MODULES}). Run `npm ci` in {REPO} once (needs Node.js and npm; `make "
+            "assets` does it), then build again.")
+
+
+def copy_assets(out_dir: Path) -> Path:
+    """Copy reveal.js, require.js, jQuery and MathJax into ``out_dir/_assets``."""
+    check_assets()
+    dest_root = out_dir / "_assets"
+    for src, dest, skip in ASSETS:
+        s, d = NODE_MODULES / src, dest_root / dest
+        d.parent.mkdir(parents=True, exist_ok=True)
+        if s.is_dir():
+            shutil.copytree(s, d, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*skip))
+        else:
+            shutil.copy2(s, d)
+    return dest_root
+
+
+def lessons(paths=None) -> list[Path]:
+    """The lessons to build: the given paths, else notebooks/NN_*.ipynb."""
+    if paths:
+        return [Path(p).resolve() for p in paths]
+    return sorted(NOTEBOOKS.glob(LESSON_GLOB))
+
+
+def strip_widgets(nb) -> int:
+    """Replace every widget view by a note and drop the saved widget state (its renderer
+    would load from a CDN). Returns the number of outputs replaced."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for i, out in enumerate(cell.get("outputs", [])):
+            if WIDGET_MIME in out.get("data", {}):
+                cell.outputs[i] = nbformat.v4.new_output(
+                    "display_data", data={"text/html": WIDGET_NOTE, "text/plain": "(live explorer)"})
+                n += 1
+    nb.metadata.pop("widgets", None)
+    return n
+
+
+_TEXT_ARG = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def fix_text_underscores(nb) -> int:
+    r"""Write ``\text{fan\_in}`` as ``\text{fan_in}`` in the markdown cells.
+
+    JupyterLab's MathJax 3 shows both as "fan_in"; the MathJax 2.7 of nbconvert's pages keeps
+    the backslash of ``\_`` inside ``\text{}`` ("fan\_in"), while a bare ``_`` there is an
+    underscore in both. Returns the number of replacements."""
+    count = 0
+
+    def fix(m):
+        nonlocal count
+        count += m.group(1).count("\\_")
+        return "\\text{" + m.group(1).replace("\\_", "_") + "}"
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "\\text{" in cell.source:
+            cell.source = _TEXT_ARG.sub(fix, cell.source)
+    return count
+
+
+def lesson_info(nb, path: Path) -> tuple[str, str]:
+    """(title, goal as HTML) from the lesson's first markdown cell: its "# " heading and the
+    paragraph after it (a leading "Goal:" dropped)."""
+    title, goal_lines = path.stem.replace("_", " "), []
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is not None:
+        lines = first.source.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("# "):
+                title = line[2:].strip()
+                rest = lines[i + 1:]
+                break
+        else:
+            rest = lines
+        for line in rest:
+            if line.strip():
+                goal_lines.append(line.strip())
+            elif goal_lines:
+                break
+    goal = re.sub(r"^(\*\*|__)?Goal:?(\*\*|__)?:?\s*", "", " ".join(goal_lines))
+    if goal:
+        from nbconvert.filters import markdown2html
+
+        goal = markdown2html(goal).strip()
+        goal = re.sub(r"^<p>|</p>$", "", goal)
+    return title, goal
+
+
+def write_index(out_dir: Path, heading: str, intro: str, entries: list[tuple[str, str, str]]) -> Path:
+    """A plain index page: entries are (href, title, goal as HTML). Formulas in the goals are
+    typeset by the local MathJax in _assets/ (the page works without it too)."""
+    items = "\n".join(
+        f'  <li><a href="{html.escape(href)}">{html.escape(title)}</a>'
+        + (f"<br><span class=goal>{goal}</span>" if goal else "") + "</li>"
+        for href, title, goal in entries)
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(heading)}</title>
+<style>
+  body {{ font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em;
+         line-height: 1.5; color: #222; }}
+  li {{ margin: 0.7em 0; }}
+  a {{ font-weight: 600; }}
+  .goal {{ color: #555; }}
+  footer {{ margin-top: 3em; color: #777; font-size: 0.9em; }}
+</style>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{ tex2jax: {{ inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true }},
+                     messageStyle: "none" }});
+</script>
+<script src="{URLS["mathjax_url"]}"></script>
+</head>
+<body>
+<h1>{html.escape(heading)}</h1>
+<p>{intro}</p>
+<ol>
+{items}
+</ol>
+<footer>Built from the initviz notebooks; works offline (no file is loaded from the
+internet).</footer>
+</body>
+</html>
+"""
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
