@@ -279,9 +279,13 @@ class MLP:
             raise ValueError("sigmoid (binary cross-entropy) targets must lie in [0, 1]")
         return y
 
-    def _loss_and_delta(self, z, y):
-        """Loss and dL/dz at the output, from the logits z (stable for any finite z)."""
+    def _loss_and_delta(self, z, y, output=None):
+        """Loss and dL/dz at the output, from the logits z (stable for any finite z).
+
+        ``output`` is the output activation of z if the forward pass already computed it."""
         n = z.shape[0]
+        if output is None:
+            output = self._output(z)
         with np.errstate(all="ignore"):
             if self.output_activation == "linear":
                 diff = z - y
@@ -289,11 +293,11 @@ class MLP:
             if self.output_activation == "sigmoid":
                 # BCE = softplus(z) - y z, written to be exact for large |z|
                 loss = np.mean(np.logaddexp(0.0, z) - y * z)
-                return float(loss), (self._output(z) - y) / z.size
+                return float(loss), (output - y) / z.size
             shifted = z - np.max(z, axis=1, keepdims=True)
             logsumexp = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             loss = np.mean(np.sum(y * (logsumexp - shifted), axis=1))
-            return float(loss), (self._output(z) - y) / n
+            return float(loss), (output - y) / n
 
     def loss(self, X, y) -> float:
         """The mean loss of the network on (X, y) (see the module's table)."""
@@ -344,7 +348,8 @@ class MLP:
             ValueError: bad shapes, nan/inf in X or y, labels out of range.
         """
         t = self.trace(X)
-        loss, delta = self._loss_and_delta(t.pre_activations[-1], self._targets(y, t.inputs.shape[0]))
+        loss, delta = self._loss_and_delta(t.pre_activations[-1], self._targets(y, t.inputs.shape[0]),
+                                           t.output)
         return loss, self.backward(t, delta)
 
     def apply_gradients(self, grads: Gradients, lr: float) -> None:
