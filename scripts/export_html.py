@@ -14,12 +14,9 @@ figure stored after each explorer stays. Needs `npm ci` once (`make assets`).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
-import nbformat
 from nbconvert import HTMLExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,56 +41,13 @@ def execute(nb, path: Path, timeout: int = 600) -> None:
 
 
 def build(notebooks, out_dir: Path, run: bool = False, quiet: bool = False) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    offline.copy_assets(out_dir)
-    exporter = make_exporter()
-    entries, written = [], []
-    for path in notebooks:
-        t0 = time.perf_counter()
-        nb = nbformat.read(path, as_version=4)
-        if run:
-            execute(nb, path)
-        offline.fix_text_underscores(nb)  # MathJax 2 shows "\_" inside \text{} literally
-        title, goal = offline.lesson_info(nb, path)
-        n_widgets = offline.strip_widgets(nb)
-        body, _ = exporter.from_notebook_node(
-            nb, resources={"metadata": {"name": title, "path": str(path.parent)}})
-        target = out_dir / f"{path.stem}.html"
-        target.write_text(body, encoding="utf-8")
-        written.append(target)
-        entries.append((target.name, title, goal))
-        if not quiet:
-            print(f"{target}  ({len(body) / 1e6:.2f} MB, {n_widgets} live widget(s) as notes, "
-                  f"{time.perf_counter() - t0:.1f} s)")
-    index = offline.write_index(
-        out_dir, "initviz: why weight initialization matters",
+    return offline.export_lessons(
+        notebooks, out_dir, make_exporter(), ".html", "initviz: why weight initialization matters",
         "The lessons as static pages, outputs included: read them without Python. To run "
         "the code and drag the sliders, open the notebooks in JupyterLab (<code>make lab</code>).",
-        entries)
-    if not quiet:
-        print(index)
-    return written
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebooks", nargs="*", help="lessons (default: notebooks/NN_*.ipynb)")
-    parser.add_argument("--out", type=Path, default=offline.REPO / "build" / "html",
-                        help="output folder (default: build/html)")
-    parser.add_argument("--execute", action="store_true",
-                        help="run each lesson before exporting (the stored notebooks are not changed)")
-    args = parser.parse_args(argv)
-    notebooks = offline.lessons(args.notebooks)
-    if not notebooks:
-        print("no lessons found", file=sys.stderr)
-        return 1
-    try:
-        build(notebooks, args.out, run=args.execute)
-    except offline.MissingAssets as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    return 0
+        prepare=execute if run else None, quiet=quiet)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(offline.cli(sys.argv[1:], __doc__, offline.REPO / "build" / "html", build,
+                         with_execute=True))

@@ -13,10 +13,13 @@ short note; every lesson keeps a static figure of the same settings right after 
 
 from __future__ import annotations
 
+import argparse
 import html
 import os
 import re
 import shutil
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -208,3 +211,59 @@ internet).</footer>
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def export_lessons(notebooks, out_dir: Path, exporter, suffix: str, heading: str, intro: str,
+                   prepare=None, quiet: bool = False) -> list[Path]:
+    """Export each lesson with ``exporter`` to ``out_dir/<stem><suffix>`` for offline reading.
+
+    Copies the assets, rewrites what MathJax 2 cannot show, replaces live widgets by a note,
+    and writes ``index.html`` (``heading``, ``intro`` and one entry per lesson).
+    ``prepare(nb, path)``, if given, runs on each notebook first (e.g. to execute it).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    copy_assets(out_dir)
+    entries, written = [], []
+    for path in notebooks:
+        t0 = time.perf_counter()
+        nb = nbformat.read(path, as_version=4)
+        if prepare is not None:
+            prepare(nb, path)
+        fix_text_underscores(nb)  # MathJax 2 shows "\_" inside \text{} literally
+        title, goal = lesson_info(nb, path)
+        n_widgets = strip_widgets(nb)
+        body, _ = exporter.from_notebook_node(
+            nb, resources={"metadata": {"name": title, "path": str(path.parent)}})
+        target = out_dir / f"{path.stem}{suffix}"
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+        entries.append((target.name, title, goal))
+        if not quiet:
+            print(f"{target}  ({len(body) / 1e6:.2f} MB, {n_widgets} live widget(s) as notes, "
+                  f"{time.perf_counter() - t0:.1f} s)")
+    index = write_index(out_dir, heading, intro, entries)
+    if not quiet:
+        print(index)
+    return written
+
+
+def cli(argv, doc: str, default_out: Path, build, with_execute: bool = False) -> int:
+    """The command line both build scripts share: lessons (default all), --out [, --execute]."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="lessons (default: notebooks/NN_*.ipynb)")
+    parser.add_argument("--out", type=Path, default=default_out,
+                        help=f"output folder (default: {default_out.relative_to(REPO)})")
+    if with_execute:
+        parser.add_argument("--execute", action="store_true", help="run each lesson before "
+                            "exporting (the stored notebooks are not changed)")
+    args = parser.parse_args(argv)
+    notebooks = lessons(args.notebooks)
+    if not notebooks:
+        print("no lessons found", file=sys.stderr)
+        return 1
+    try:
+        build(notebooks, args.out, **({"run": args.execute} if with_execute else {}))
+    except MissingAssets as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
