@@ -30,7 +30,7 @@ lab: $(STAMP)
 ## where Chromium, Playwright or npm is missing)
 test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg -q
+		--nbval-sanitize-with notebooks/sanitize.cfg -q -rs
 
 test-package: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q

@@ -120,6 +120,25 @@ def strip_widgets(nb) -> int:
     return n
 
 
+_LESSON_LINK = re.compile(r"\]\((\d\d_[\w-]+)\.ipynb([#)])")
+_OTHER_LINK = re.compile(r"\[([^\]]+)\]\(((?:\.\./)?(?:solutions/)?[\w./-]+\.(?:ipynb|md))\)")
+
+
+def relink(nb, suffix: str) -> int:
+    """Point markdown links between lessons at the exported files (``NN_name<suffix>``); links
+    to files that are not exported (solutions, TEACHING.md) become plain text that names the
+    file in the repository. Returns the number of links changed."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        src, k1 = _LESSON_LINK.subn(lambda m: f"]({m.group(1)}{suffix}{m.group(2)}", cell.source)
+        src, k2 = _OTHER_LINK.subn(
+            lambda m: f"{m.group(1)} (`notebooks/{m.group(2).lstrip('./')}` in the repository)", src)
+        cell.source, n = src, n + k1 + k2
+    return n
+
+
 _TEXT_ARG = re.compile(r"\\text\{([^{}]*)\}")
 
 
@@ -230,6 +249,7 @@ def export_lessons(notebooks, out_dir: Path, exporter, suffix: str, heading: str
         if prepare is not None:
             prepare(nb, path)
         fix_text_underscores(nb)  # MathJax 2 shows "\_" inside \text{} literally
+        relink(nb, suffix)
         title, goal = lesson_info(nb, path)
         n_widgets = strip_widgets(nb)
         body, _ = exporter.from_notebook_node(

@@ -105,7 +105,17 @@ def test_decks_start_and_advance_offline(decks, page, artifacts):
         if _has_math(stem):
             assert _mathjax_done(page) > 0, f"{deck.name}: MathJax typeset no formula"
         page.screenshot(path=str(folder / f"{stem}.slide2.png"))
+        _assert_local_links_resolve(page, deck)
         _assert_offline_clean(page, deck.name)
+
+
+def _assert_local_links_resolve(page, html_page):
+    """Every relative link of an exported page points at a file that was exported too."""
+    hrefs = page.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    local = [h.split("#")[0] for h in hrefs
+             if h and not h.startswith(("#", "http:", "https:", "mailto:"))]
+    missing = sorted({h for h in local if h and not (html_page.parent / h).exists()})
+    assert not missing, f"{html_page.name}: links to files that are not exported: {missing}"
 
 
 def test_static_html_offline(pages, page, artifacts):
@@ -126,6 +136,7 @@ def test_static_html_offline(pages, page, artifacts):
         assert broken == 0, f"{html_page.name}: {broken} figure(s) did not load"
         assert page.locator(".jp-Cell").count() > 0
         assert page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count() == 0
+        _assert_local_links_resolve(page, html_page)
         if _has_math(stem):
             assert _mathjax_done(page) > 0, f"{html_page.name}: MathJax typeset no formula"
         page.screenshot(path=str(folder / f"{stem}.html.png"))
