@@ -53,6 +53,16 @@ def check_int(name, value, low, high=None) -> int:
     return int(value)
 
 
+def text_table(rows, left_first: bool = False) -> str:
+    """Rows of strings as aligned columns, two spaces apart, numbers right-aligned (the
+    first column left-aligned if ``left_first``), for tables a notebook prints."""
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if left_first and c == 0 else cell.rjust(w)
+                  for c, (cell, w) in enumerate(zip(row, widths)))
+        for row in rows)
+
+
 _CONTROLLER = []
 
 

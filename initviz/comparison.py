@@ -22,6 +22,7 @@ from . import initializers as _initializers
 from .activations import get_activation
 from .mlp import MLP
 from .training import train
+from ._util import text_table
 
 __all__ = ["GridResult", "initializer_grid", "format_grid", "plot_grid"]
 
@@ -160,10 +161,7 @@ def format_grid(result: GridResult, digits: int = 3) -> str:
                 text += f" ({n_div}/{len(result.seeds)} diverged)"
             row.append(text)
         cells.append(row)
-    widths = [max(len(r[c]) for r in cells) for c in range(len(cells[0]))]
-    lines = ["  ".join(c.ljust(w) if n == 0 else c.rjust(w)
-                       for n, (c, w) in enumerate(zip(r, widths))) for r in cells]
-    return "\n".join(lines)
+    return text_table(cells, left_first=True)
 
 
 # ----------------------------------------------------------------------------- figure

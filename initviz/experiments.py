@@ -29,7 +29,7 @@ from . import initializers
 from .mlp import MLP, Gradients
 from .stats import NetworkStats, describe, signal_propagation
 from .theory import predict_for
-from ._util import blas_threads, check_int
+from ._util import blas_threads, check_int, text_table
 
 __all__ = ["propagate", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
            "summary_table", "plot_scale_sweep", "legend_outside"]
@@ -232,8 +232,7 @@ def summary_table(results: dict, layers=(1, 5, 10)) -> str:
         row += [_fmt(r.column("activations", "saturated")[-1]),
                 str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]), _fmt(g[-1])]
         lines.append(row)
-    widths = [max(len(row[c]) for row in lines) for c in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in lines)
+    return text_table(lines)
 
 
 def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6, 1e6),

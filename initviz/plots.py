@@ -21,6 +21,7 @@ __all__ = [
     "DPI",
     "PALETTE",
     "new_figure",
+    "ShownFigure",
     "plot_layer_histograms",
     "plot_layer_std",
     "plot_loss_curves",
@@ -96,7 +97,7 @@ def _check_title(title):
 # ----------------------------------------------------------------------------- small helpers
 
 
-class _Figure(Figure):
+class ShownFigure(Figure):
     """A Figure that Jupyter can show even if pyplot was never imported.
 
     Jupyter shows a plain Figure only once the inline backend has registered its PNG
@@ -115,7 +116,17 @@ def new_figure(width, height) -> Figure:
     """An empty Figure of ``width`` x ``height`` inches at :data:`DPI`, not tracked by pyplot,
     that a notebook shows once when it is a cell's last expression. Every figure function
     here, and those in other initviz modules, starts from it."""
-    return _Figure(figsize=(width, height), dpi=DPI)
+    return ShownFigure(figsize=(width, height), dpi=DPI)
+
+
+def _line_figure(title, logy, left):
+    """The 5.5 x 3 inch one-axes figure of the line plots, with its fixed margins."""
+    fig = new_figure(5.5, 3.0)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(left=left, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
+    if logy:
+        ax.set_yscale("log")
+    return fig, ax
 
 
 def _note(ax, text, y=0.5):
@@ -363,11 +374,7 @@ def plot_layer_std(stds, *, predicted=None, labels=None, ylabel="std of activati
         _check_labels("labels", labels, n_positions, "layer")
     _check_title(title)
 
-    fig = new_figure(5.5, 3.0)
-    ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.15, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
-    if logy:
-        ax.set_yscale("log")
+    fig, ax = _line_figure(title, logy, left=0.15)
     counts = {}
     drew_any = False
     for k, (name, y) in enumerate(series.items()):
@@ -432,11 +439,7 @@ def plot_loss_curves(histories, *, logy=False, title=None, xlabel="epoch", ylabe
     runs = _as_named_series("histories", histories)
     _check_title(title)
 
-    fig = new_figure(5.5, 3.0)
-    ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.14, right=0.96, bottom=0.16, top=0.88 if title else 0.95)
-    if logy:
-        ax.set_yscale("log")
+    fig, ax = _line_figure(title, logy, left=0.14)
     n_too_small = 0
     drew_any = False
     for k, (name, loss) in enumerate(runs.items()):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from . import initializers
+from ._util import text_table
 from .activations import get_activation
 from .mlp import MLP
 
@@ -151,9 +152,7 @@ def signal_propagation(net: MLP, X, rng=None):
 
 
 def _fmt(x, digits):
-    if isinstance(x, float) and not math.isfinite(x):
-        return "inf" if x == math.inf else ("-inf" if x == -math.inf else "nan")
-    return f"{x:.{digits}g}"
+    return f"{x:.{digits}g}"  # prints inf, -inf and nan as such
 
 
 def format_table(stats: NetworkStats, kind: str = "activations",
@@ -184,5 +183,4 @@ def format_table(stats: NetworkStats, kind: str = "activations",
         lines.append([str(i + 1), stats.activation_names[i]]
                      + [_fmt(getattr(r, f), digits) if f not in ("nonfinite", "size")
                         else str(getattr(r, f)) for f in fields])
-    widths = [max(len(row[c]) for row in lines) for c in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in lines)
+    return text_table(lines)

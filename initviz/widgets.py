@@ -93,6 +93,7 @@ from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLoca
 
 from . import datasets, propagation
 from ._util import check_int, single_thread
+from .plots import ShownFigure  # a Figure that shows itself as a PNG in a notebook
 from .mlp import MLP
 from .propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBank, propagate
 from .training import train
@@ -144,25 +145,6 @@ def render_png(fig, compress_level=1) -> bytes:
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     return _encode(canvas, compress_level)
-
-
-class ShownFigure(Figure):
-    """A Figure that a notebook shows as a PNG when it is a cell's last expression, with or
-    without ``%matplotlib inline`` (the same ``_repr_png_`` as the figures of
-    :func:`initviz.plots.new_figure`). Without the inline backend, Jupyter shows a plain
-    Figure as "<Figure size ...>" text; with it, the backend's PNG formatter takes
-    precedence and the figure is still shown once.
-
-    The static figures (:func:`signal_figure`, :func:`training_figure`, ``.figure()``) and
-    the training explorer's view use it. The signal explorer's live view (``blit=True``)
-    does not: its data artists are animated, which ``savefig`` skips, so it is drawn only
-    by :meth:`SignalView.render` (its frames are in ``explorer.image``).
-    """
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png")
-        return buffer.getvalue()
 
 
 def _encode(canvas, compress_level=1) -> bytes:
