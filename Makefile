@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-package test-notebooks parity execute benchmark clean assets slides html app
+.PHONY: lab test test-fast test-package test-notebooks parity execute benchmark clean assets slides html app
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,17 @@ lab: $(STAMP)
 ## browser tests (JupyterLab, Voila, offline decks and pages in Chromium; skipped, saying why,
 ## where Chromium, Playwright or npm is missing)
 test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg -q -rs
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests initviz notebooks --doctest-modules \
+		--nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -q -rs
+
+## test-fast: the inner loop (under a minute): package tests and docstring examples, without
+## the slow statistical tests, the notebooks and the browser
+test-fast: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests initviz --doctest-modules -m "not slow" \
+		--ignore=tests/browser --ignore=tests/parity -q
 
 test-package: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests initviz --doctest-modules -q
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \

@@ -7,15 +7,21 @@ network whose pre-activations blow up reports inf/nan instead of printing Runtim
 Saturation: a unit is *saturated* where ``f'(z)`` is below 2 % of its largest value
 ``f'(0)`` (tanh: ``|a| > 0.99``; sigmoid: ``a < 0.005`` or ``a > 0.995``): there the
 gradient through it nearly vanishes. A ReLU unit whose output is 0 passes no gradient at all.
+
+>>> relu = get_activation("relu")
+>>> relu(np.array([-1.0, 2.0])), relu.df(np.array([-1.0, 0.0, 2.0]))
+(array([0., 2.]), array([0., 0., 1.]))
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from ._checks import check_choice
+from .fans import calculate_gain
 
 __all__ = ["Activation", "get_activation", "ACTIVATIONS", "OUTPUT_ACTIVATIONS",
            "SATURATION_THRESHOLD", "LEAKY_RELU_SLOPE"]
@@ -28,14 +34,18 @@ SATURATION_THRESHOLD = 0.02
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function.
+    """An activation function; calling it is ``f``.
 
     Attributes:
         name: its name (``"relu"``, ...).
-        f: ``z -> a``, elementwise.
+        f: ``z -> a``, elementwise on an array of any shape (the shape is kept).
         df: ``z -> f'(z)``, elementwise.
         saturates: True for tanh and sigmoid (flat at both ends).
-        gain: PyTorch's ``calculate_gain`` for it.
+        gain: ``torch.nn.init.calculate_gain`` for it (:func:`initviz.fans.calculate_gain`).
+
+    >>> tanh = get_activation("tanh")
+    >>> float(tanh(0.5)) == float(np.tanh(0.5)), round(tanh.gain, 4)  # PyTorch's 5/3
+    (True, 1.6667)
     """
 
     name: str
@@ -48,7 +58,13 @@ class Activation:
         return self.f(z)
 
     def saturated(self, z) -> np.ndarray:
-        """Boolean mask: ``f'(z) < SATURATION_THRESHOLD * f'(0)`` (all False if it never saturates)."""
+        """Boolean mask, shape of ``z``: ``f'(z) < SATURATION_THRESHOLD * f'(0)``.
+
+        All False for an activation that never saturates, and False at nan.
+
+        >>> get_activation("sigmoid").saturated(np.array([0.0, 6.0, np.nan]))  # f'(6) = 0.0025
+        array([False,  True, False])
+        """
         z = np.asarray(z)
         if not self.saturates:
             return np.zeros(z.shape, dtype=bool)
@@ -102,14 +118,14 @@ def _sigmoid_d(z):
     return 0.25 * _tanh_d(0.5 * np.asarray(z))
 
 
-_TABLE = {
-    "linear": Activation("linear", _linear, _linear_d, False, 1.0),
-    "relu": Activation("relu", _relu, _relu_d, False, math.sqrt(2.0)),
-    "leaky_relu": Activation("leaky_relu", _leaky, _leaky_d, False,
-                             math.sqrt(2.0 / (1.0 + LEAKY_RELU_SLOPE**2))),
-    "tanh": Activation("tanh", np.tanh, _tanh_d, True, 5.0 / 3.0),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_d, True, 1.0),
-}
+_TABLE = {act.name: act for act in (
+    Activation("linear", _linear, _linear_d, False, calculate_gain("linear")),
+    Activation("relu", _relu, _relu_d, False, calculate_gain("relu")),
+    Activation("leaky_relu", _leaky, _leaky_d, False,
+               calculate_gain("leaky_relu", LEAKY_RELU_SLOPE)),
+    Activation("tanh", np.tanh, _tanh_d, True, calculate_gain("tanh")),
+    Activation("sigmoid", _sigmoid, _sigmoid_d, True, calculate_gain("sigmoid")),
+)}
 
 #: Names valid for hidden layers.
 ACTIVATIONS = tuple(_TABLE)
@@ -120,13 +136,19 @@ OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax")
 def get_activation(name) -> Activation:
     """Return the :class:`Activation` called ``name`` (or ``name`` itself if it is one).
 
+    Args:
+        name: one of :data:`ACTIVATIONS`, in any case, or an :class:`Activation`.
     Raises:
-        ValueError: for an unknown name, listing the valid ones.
+        TypeError: neither a string nor an :class:`Activation`.
+        ValueError: an unknown name; the message lists the valid ones.
+
+    >>> get_activation("ReLU").name
+    'relu'
+    >>> get_activation("gelu")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: activation must be one of 'linear', 'relu', ... got 'gelu' (did you mean 'relu'?)
     """
     if isinstance(name, Activation):
         return name
-    if isinstance(name, str) and name.lower() in _TABLE:
-        return _TABLE[name.lower()]
-    raise ValueError(
-        f"unknown activation {name!r}; valid choices: {', '.join(ACTIVATIONS)}"
-    )
+    return _TABLE[check_choice("activation", name.lower() if isinstance(name, str) else name,
+                               ACTIVATIONS)]

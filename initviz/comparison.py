@@ -7,13 +7,12 @@ pairs (common random numbers: seed ``s`` draws the weights from ``default_rng([s
 the minibatch order from ``default_rng([s, 1])``), so two cells differ only by the
 initializer and the activation.
 
-:func:`initializer_grid` computes; :func:`format_grid` prints; :func:`plot_grid` draws a
-heatmap (it imports matplotlib only when called, so the computing part stays light).
+:func:`initializer_grid` computes; :func:`format_grid` prints; the heatmap is
+:func:`initviz.plots.plot_grid` (this module only measures).
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,9 +21,10 @@ from . import initializers as _initializers
 from .activations import get_activation
 from .mlp import MLP
 from .training import train
+from ._checks import check_ints
 from ._util import text_table
 
-__all__ = ["GridResult", "initializer_grid", "format_grid", "plot_grid"]
+__all__ = ["GridResult", "initializer_grid", "format_grid"]
 
 
 @dataclass
@@ -80,18 +80,6 @@ def _labelled(inits):
     return [(str(label), _initializers.get(spec)) for label, spec in items]
 
 
-def _check_seeds(seeds):
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a sequence of non-negative ints, got {seeds!r}")
-    seeds = tuple(seeds)
-    if not seeds:
-        raise ValueError("seeds is empty; pass at least one seed")
-    for s in seeds:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0:
-            raise ValueError(f"seeds must be non-negative ints, got {s!r} in {seeds}")
-    return tuple(int(s) for s in seeds)
-
-
 def initializer_grid(initializers, activations, X, y, *, X_test=None, y_test=None,
                      hidden=(64, 64), epochs=5, lr=0.1, batch_size=32,
                      seeds=(0, 1, 2)) -> GridResult:
@@ -122,7 +110,7 @@ def initializer_grid(initializers, activations, X, y, *, X_test=None, y_test=Non
     acts = [get_activation(a).name for a in activations]
     if not acts:
         raise ValueError("activations is empty; pass at least one")
-    seeds = _check_seeds(seeds)
+    seeds = tuple(check_ints("seeds", seeds, 0))
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     X_eval, y_eval = (X, y) if X_test is None else (np.asarray(X_test, np.float64),
@@ -162,42 +150,3 @@ def format_grid(result: GridResult, digits: int = 3) -> str:
             row.append(text)
         cells.append(row)
     return text_table(cells, left_first=True)
-
-
-# ----------------------------------------------------------------------------- figure
-# (matplotlib is imported here, inside the function, so the computation above never needs it)
-
-
-def plot_grid(result: GridResult, *, title=None):
-    """Heatmap of the mean accuracy: activations as rows, initializers as columns.
-
-    Each cell is written ``mean`` over ``±std`` (2 decimals); the color scale runs from
-    0 to 1 and the colorbar marks the chance level.
-
-    Returns:
-        matplotlib.figure.Figure (8 x 3 in, dpi 80).
-    """
-    # plots' figure factory: a Figure that Jupyter shows even if pyplot was never imported
-    from .plots import new_figure
-
-    mean, std = result.mean.T, result.std.T
-    fig = new_figure(8.0, 3.0)
-    ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.09, right=0.93, bottom=0.3, top=0.88 if title else 0.96)
-    im = ax.imshow(mean, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
-    for j in range(mean.shape[0]):
-        for i in range(mean.shape[1]):
-            color = "black" if mean[j, i] > 0.6 else "white"
-            ax.text(i, j, f"{mean[j, i]:.2f}\n±{std[j, i]:.2f}", ha="center", va="center",
-                    fontsize=8, color=color)
-    ax.set_xticks(np.arange(mean.shape[1]), result.initializers, rotation=30, ha="right",
-                  fontsize=8)
-    ax.set_yticks(np.arange(mean.shape[0]), result.activations, fontsize=9)
-    cbar = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
-    cbar.set_label(f"accuracy (mean of {len(result.seeds)} seeds)", fontsize=8)
-    cbar.ax.axhline(result.chance, color="red", linewidth=2)
-    cbar.ax.text(1.6, result.chance, "chance", transform=cbar.ax.get_yaxis_transform(),
-                 va="center", fontsize=7, color="red")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return fig

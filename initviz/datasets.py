@@ -10,12 +10,10 @@ scikit-learn is imported inside the functions that use it, never at module level
 ``import sklearn.datasets`` costs about 0.9 s, and the numerical core should import fast.
 """
 
-import math
-import numbers
 
 import numpy as np
 
-from ._util import as_generator, check_int
+from ._checks import as_generator, check_array, check_bool, check_choice, check_int, check_real
 
 __all__ = [
     "make_moons",
@@ -24,7 +22,12 @@ __all__ = [
     "load_digits",
     "standardize",
     "train_test_split",
+    "NAMES",
+    "load",
 ]
+
+#: The data sets :func:`load` knows by name (the training explorer's choices).
+NAMES = ("moons", "circles", "spiral", "digits")
 
 
 # ----------------------------------------------------------------------------- checks
@@ -35,32 +38,13 @@ def _sklearn_seed(gen):
     return int(gen.integers(2**31 - 1))
 
 
-def _check_real(name, value, low, high, low_open=False, high_open=False):
-    """Return `value` as a float if it is a finite real number in the given interval."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be a finite number in {interval}, got {value}")
-    return value
-
-
 def _check_X(X):
     """Return X as a finite float64 matrix of shape (n_samples, n_features), n >= 1."""
-    try:
-        arr = np.asarray(X)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"X must be a 2-D array (n_samples, n_features): {err}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers, got an array of dtype {arr.dtype}")
+    arr = check_array("X", X)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(
             f"X must be a non-empty 2-D array (n_samples, n_features), got shape {arr.shape}"
         )
-    arr = arr.astype(np.float64)
     n_bad = arr.size - np.count_nonzero(np.isfinite(arr))
     if n_bad:
         raise ValueError(f"X contains {n_bad} non-finite values (inf or nan) of {arr.size}")
@@ -98,7 +82,7 @@ def make_moons(n_samples=200, noise=0.2, rng=None):
         ValueError: if n_samples < 1 or noise is negative or not finite.
     """
     n_samples = check_int("n_samples", n_samples, 1)
-    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
+    noise = check_real("noise", noise, 0.0)
     seed = _sklearn_seed(as_generator(rng))
     from sklearn.datasets import make_moons as sk_make_moons
 
@@ -124,8 +108,8 @@ def make_circles(n_samples=200, noise=0.1, factor=0.5, rng=None):
             in (0, 1).
     """
     n_samples = check_int("n_samples", n_samples, 1)
-    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
-    factor = _check_real("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
+    noise = check_real("noise", noise, 0.0)
+    factor = check_real("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
     seed = _sklearn_seed(as_generator(rng))
     from sklearn.datasets import make_circles as sk_make_circles
 
@@ -157,7 +141,7 @@ def make_spiral(n_samples=300, n_classes=3, noise=0.2, rng=None):
     """
     n_classes = check_int("n_classes", n_classes, 2)
     n_samples = check_int("n_samples", n_samples, n_classes)
-    noise = _check_real("noise", noise, 0.0, math.inf, high_open=True)
+    noise = check_real("noise", noise, 0.0)
     gen = as_generator(rng)
 
     X_parts, y_parts = [], []
@@ -186,8 +170,7 @@ def load_digits(standardize=True):
     Raises:
         TypeError: if standardize is not a bool.
     """
-    if not isinstance(standardize, (bool, np.bool_)):
-        raise TypeError(f"standardize must be True or False, got {standardize!r}")
+    standardize = check_bool("standardize", standardize)
     from sklearn.datasets import load_digits as sk_load_digits
 
     X, y = sk_load_digits(return_X_y=True)
@@ -244,9 +227,7 @@ def train_test_split(X, y, test_fraction=0.25, rng=None):
         raise ValueError(
             f"y must have one entry per row of X ({X.shape[0]}), got shape {y.shape}"
         )
-    test_fraction = _check_real(
-        "test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True
-    )
+    test_fraction = check_real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     n = X.shape[0]
     if n < 2:
         raise ValueError(f"X needs at least 2 rows to split, got {n}")
@@ -254,3 +235,29 @@ def train_test_split(X, y, test_fraction=0.25, rng=None):
     order = as_generator(rng).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+def load(name, seed=0):
+    """One of the lessons' data sets by name, with the lessons' settings.
+
+    Args:
+        name: one of :data:`NAMES`: ``"moons"`` (200 samples, noise 0.2), ``"circles"`` (200,
+            noise 0.1, factor 0.5), ``"spiral"`` (300, 3 classes, noise 0.2) or ``"digits"``.
+        seed: the rng of the generated sets (digits are fixed).
+    Returns:
+        ``(X, y)``, standardized, as the loaders above return them.
+    Raises:
+        TypeError: name not a str. ValueError: an unknown name (the message lists them).
+
+    >>> X, y = load("spiral")
+    >>> X.shape, int(y.max()) + 1
+    ((300, 2), 3)
+    """
+    name = check_choice("name", name, NAMES)
+    if name == "moons":
+        return make_moons(200, noise=0.2, rng=seed)
+    if name == "circles":
+        return make_circles(200, noise=0.1, factor=0.5, rng=seed)
+    if name == "spiral":
+        return make_spiral(300, n_classes=3, noise=0.2, rng=seed)
+    return load_digits()

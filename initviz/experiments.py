@@ -13,9 +13,9 @@ so a linear stack multiplies the std by ``sqrt(fan_in) * s`` per layer, a ReLU s
 root mean square by ``sqrt(fan_in / 2) * s`` (He et al. 2015): the signal survives only near
 ``s = sqrt(1 / fan_in)`` (tanh) or ``sqrt(2 / fan_in)`` (ReLU). :func:`scale_sweep` measures
 that band. Notebook 04 (Xavier/Glorot) compares measurement and theory layer by layer with
-:func:`propagate`. :func:`plot_scale_sweep` and :func:`legend_outside` are the figure helpers
-of these two notebooks (matplotlib is imported only when they are called). Everything is
-float64 and never warns: overflow becomes inf/nan in the results.
+:func:`measure`. The figures of these two notebooks are drawn by
+:func:`initviz.plots.plot_scale_sweep` and :func:`initviz.plots.legend_outside`: this module
+only measures. Everything is float64 and never warns: overflow becomes inf/nan in the results.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from . import initializers
 from .mlp import MLP, Gradients
 from .stats import NetworkStats, describe, signal_propagation
 from .theory import predict_for
-from ._util import blas_threads, check_int, text_table
+from ._checks import check_int
+from ._util import blas_threads, text_table
 
-__all__ = ["propagate", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
-           "summary_table", "plot_scale_sweep", "legend_outside"]
+__all__ = ["measure", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
+           "summary_table"]
 
-def propagate(net: MLP, X, rng=None, **theory_kwargs):
+def measure(net: MLP, X, rng=None, **theory_kwargs):
     """Measure a network's signal forward and backward, and predict it from theory.
 
     :func:`initviz.stats.signal_propagation` (forward X, back-propagate a standard-normal
@@ -233,75 +234,3 @@ def summary_table(results: dict, layers=(1, 5, 10)) -> str:
                 str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]), _fmt(g[-1])]
         lines.append(row)
     return text_table(lines)
-
-
-def plot_scale_sweep(sweeps: dict, *, vlines=None, band=(0.1, 10.0), ylim=(1e-6, 1e6),
-                     title=None):
-    """Draw sweeps on one log-log figure: the last layer's activation std (solid) and the
-    first layer's gradient std (dashed) against the weight scale.
-
-    Args:
-        sweeps: dict name -> :class:`SweepResult`.
-        vlines: dict label -> scale, drawn as dotted vertical lines (e.g.
-            ``{"sqrt(1/250)": 0.0632}``); None for none.
-        band: (low, high): the range of std shaded as "the signal survives"; None for none.
-        ylim: (low, high) y range, or None to fit every value (tiny and huge stds make the
-            band a thin line then).
-        title: figure title, or None.
-    Returns:
-        matplotlib.figure.Figure with one axes. inf/nan and 0 are left out of the lines.
-    """
-    from .plots import PALETTE, new_figure  # a Figure that shows itself in Jupyter
-
-    if not isinstance(sweeps, dict) or not sweeps:
-        raise ValueError("sweeps must be a non-empty dict name -> SweepResult")
-    fig = new_figure(7.0, 3.0)
-    ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.11, right=0.72, bottom=0.16, top=0.88 if title else 0.95)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    for k, (name, sw) in enumerate(sweeps.items()):
-        color = PALETTE[k % len(PALETTE)]
-        for values, style, what in ((sw.activation_std, "-", "last layer"),
-                                    (sw.gradient_std, "--", "gradient, layer 1")):
-            y = np.where(np.isfinite(values) & (values > 0), values, np.nan)
-            ax.plot(sw.scales, y, style, color=color, label=f"{name}: {what}")
-    if band is not None:
-        ax.axhspan(band[0], band[1], color="0.85", alpha=0.5, lw=0, label="std in "
-                   f"[{band[0]:g}, {band[1]:g}]")
-    for j, (label, x) in enumerate((vlines or {}).items()):
-        ax.axvline(x, color="black", ls=":" if j == 0 else "-.", lw=1.2, label=label)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel("weight scale (std of W)")
-    ax.set_ylabel("std")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if title:
-        ax.set_title(title, fontsize=10)
-    return fig
-
-
-def legend_outside(fig, width=7.5, right=0.7, xtick_rotation=None):
-    """Move the legend of a one-axes figure (e.g. from :func:`initviz.plots.plot_layer_std`)
-    to the right of the axes, widening the figure so the axes keep their size.
-
-    Args:
-        fig: a matplotlib Figure with one axes that has labelled lines.
-        width: new figure width in inches (at most 8 in the lessons).
-        right: right edge of the axes, as a fraction of the figure width.
-        xtick_rotation: None, or an angle in degrees to tilt long x tick labels (they are
-            then set at 8 points and the bottom margin grows to fit them).
-    Returns:
-        ``fig``, changed in place (so a cell can end with ``legend_outside(fig)``).
-    """
-    ax = fig.axes[0]
-    old_width = fig.get_figwidth()
-    left = fig.subplotpars.left * old_width / width  # keep the left margin in inches
-    fig.set_size_inches(width, fig.get_figheight())
-    fig.subplots_adjust(left=left, right=right)
-    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if xtick_rotation is not None:
-        ax.tick_params(axis="x", labelsize=8, labelrotation=xtick_rotation)
-        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, 0.25))
-    return fig

@@ -24,12 +24,12 @@ Backpropagation (the chain rule, layer by layer, from the output back)::
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import initializers
+from ._checks import check_choice, check_data, check_ints
 from .activations import OUTPUT_ACTIVATIONS, get_activation
 
 __all__ = ["MLP", "Trace", "Gradients", "check_data"]
@@ -44,6 +44,10 @@ class Trace:
         pre_activations: ``z[i]`` for every layer i, shape (n_samples, layer_sizes[i+1]).
         activations: ``a[i] = f(z[i])`` for every layer, the last being the network output
             (after the output activation: probabilities for sigmoid/softmax).
+
+    >>> t = MLP([3, 4, 2], rng=0).trace(np.ones((5, 3)))
+    >>> [z.shape for z in t.pre_activations], t.output.shape
+    ([(5, 4), (5, 2)], (5, 2))
     """
 
     inputs: np.ndarray
@@ -68,6 +72,10 @@ class Gradients:
             fused with its loss, this is dL/dz of the output (the same thing for a linear output).
         inputs: dL/dX, shape (n_samples, layer_sizes[0]).
         trace: the forward pass the gradients were computed from.
+
+    >>> _, g = MLP([3, 4, 1], rng=0).loss_and_gradients(np.ones((5, 3)), np.zeros((5, 1)))
+    >>> [w.shape for w in g.weights], g.inputs.shape
+    ([(3, 4), (4, 1)], (5, 3))
     """
 
     weights: list
@@ -76,32 +84,6 @@ class Gradients:
     activations: list
     inputs: np.ndarray
     trace: Trace = field(repr=False, default=None)
-
-
-def check_data(X, n_features=None, name="X") -> np.ndarray:
-    """Return ``X`` as a float64 array of shape (n_samples, n_features), or raise.
-
-    Raises:
-        TypeError: X is not numeric.
-        ValueError: X is not 2-D, is empty, has the wrong number of features, or holds
-            nan/inf (the message counts them).
-    """
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a numeric array, got {type(X).__name__}") from None
-    if X.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} has no samples (shape {X.shape})")
-    if n_features is not None and X.shape[1] != n_features:
-        raise ValueError(
-            f"{name} has {X.shape[1]} features but the network's input layer has {n_features}"
-        )
-    bad = np.size(X) - np.count_nonzero(np.isfinite(X))
-    if bad:
-        raise ValueError(f"{name} contains {bad} nan/inf value(s); clean or impute them first")
-    return X
 
 
 def _resolve_init(init, what):
@@ -135,21 +117,18 @@ class MLP:
         ValueError: fewer than 2 layer sizes, a non-positive size, an unknown activation or
             output activation, a list of the wrong length; TypeError: a non-int size or a bad
             initializer.
+
+    >>> net = MLP([2, 16, 1], activation="tanh", weight_init="glorot_uniform", rng=0)
+    >>> net.weights[0].shape, net.n_params          # 2*16 + 16 + 16*1 + 1
+    ((2, 16), 65)
+    >>> float(np.abs(net.weights[0]).max()) <= (6 / (2 + 16)) ** 0.5   # Glorot's limit
+    True
     """
 
     def __init__(self, layer_sizes, activation="relu", weight_init="glorot_uniform",
                  bias_init="zeros", output_activation="linear", rng=None):
-        sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
-        if sizes is None or len(sizes) < 2:
-            raise ValueError(
-                f"layer_sizes needs at least 2 entries (inputs, outputs), got {layer_sizes!r}"
-            )
-        for s in sizes:
-            if isinstance(s, bool) or not isinstance(s, numbers.Integral):
-                raise TypeError(f"layer sizes must be ints, got {s!r} in {layer_sizes!r}")
-            if s <= 0:
-                raise ValueError(f"layer sizes must be positive, got {s} in {layer_sizes!r}")
-        self.layer_sizes = [int(s) for s in sizes]
+        sizes = check_ints("layer_sizes", layer_sizes, 1, min_length=2)
+        self.layer_sizes = sizes
         n_layers = len(sizes) - 1
 
         acts = activation if isinstance(activation, (list, tuple)) else [activation] * (n_layers - 1)
@@ -157,9 +136,7 @@ class MLP:
             raise ValueError(f"activation list needs {n_layers - 1} entries (one per hidden "
                              f"layer), got {len(acts)}")
         self.hidden_activations = [get_activation(a) for a in acts]
-        if output_activation not in OUTPUT_ACTIVATIONS:
-            raise ValueError(f"unknown output_activation {output_activation!r}; valid choices: "
-                             f"{', '.join(OUTPUT_ACTIVATIONS)}")
+        check_choice("output_activation", output_activation, OUTPUT_ACTIVATIONS)
         if output_activation == "softmax" and self.layer_sizes[-1] < 2:
             raise ValueError("a softmax output needs at least 2 output units")
         self.output_activation = output_activation
@@ -352,12 +329,31 @@ class MLP:
                                            t.output)
         return loss, self.backward(t, delta)
 
-    def apply_gradients(self, grads: Gradients, lr: float) -> None:
-        """One gradient-descent step in place: ``W -= lr * dL/dW``, ``b -= lr * dL/db``."""
+    def apply_gradients(self, grads: Gradients, lr, bias_lr=None) -> None:
+        """One gradient-descent step in place: ``W -= lr * dL/dW``, ``b -= bias_lr * dL/db``.
+
+        Args:
+            grads: :class:`Gradients` of this network.
+            lr: the learning rate, a number, or a sequence with one rate per layer.
+            bias_lr: the biases' rates in the same form; default the weights' ``lr``.
+        The rates are used as given (:func:`initviz.train` checks them); an update that
+        overflows gives inf/nan weights, never a warning.
+
+        >>> net = MLP([1, 1], weight_init="ones", output_activation="linear")
+        >>> _, g = net.loss_and_gradients(np.array([[1.0]]), np.array([[0.0]]))
+        >>> net.apply_gradients(g, 0.25)   # dL/dW = 2 (1 - 0) = 2, so W = 1 - 0.25 * 2
+        >>> float(net.weights[0][0, 0])
+        0.5
+        """
+        n = self.n_layers
+        w_rates = list(lr) if np.ndim(lr) else [lr] * n
+        b_rates = w_rates if bias_lr is None else (
+            list(bias_lr) if np.ndim(bias_lr) else [bias_lr] * n)
         with np.errstate(all="ignore"):
-            for W, b, gW, gB in zip(self.weights, self.biases, grads.weights, grads.biases):
-                W -= lr * gW
-                b -= lr * gB
+            for W, b, gW, gB, rw, rb in zip(self.weights, self.biases, grads.weights,
+                                            grads.biases, w_rates, b_rates):
+                W -= rw * gW
+                b -= rb * gB
 
     # ---------------------------------------------------------------- predictions
     def predict(self, X) -> np.ndarray:

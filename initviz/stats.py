@@ -14,12 +14,90 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from . import initializers
+from ._checks import check_choice
 from ._util import text_table
 from .activations import get_activation
 from .mlp import MLP
 
-__all__ = ["LayerStats", "NetworkStats", "describe", "network_stats", "signal_propagation",
-           "format_table"]
+__all__ = ["LayerStats", "NetworkStats", "finite_moments", "zeros_and_dead", "describe",
+           "network_stats", "signal_propagation", "format_table"]
+
+
+def finite_moments(values) -> tuple[float, float, int]:
+    """Mean and std over the finite values of an array, and how many values are not finite.
+
+    The one overflow-safe routine of the package (the explorers and the plots use it): values
+    whose squares overflow (|x| > 1e154) or underflow (|x| < 1e-154) are rescaled by the
+    largest magnitude first, so they still give their finite mean and std. Never warns.
+
+    Args:
+        values: array of any shape (float32 or float64; other dtypes are converted).
+    Returns:
+        ``(mean, std, n_nonfinite)``: floats (nan if no value is finite) and an int. The std
+        is the population std (divides by n), as ``numpy.std``.
+
+    >>> finite_moments(np.array([1.0, 3.0, np.inf, np.nan]))
+    (2.0, 1.0, 2)
+    >>> finite_moments(np.array([1e200, -1e200]))
+    (0.0, 1e+200, 0)
+    """
+    flat = np.asarray(values)
+    if flat.dtype.kind != "f":
+        flat = flat.astype(np.float64)
+    flat = flat.reshape(-1)
+    with np.errstate(all="ignore"):
+        total = flat.sum()
+    bad = 0
+    if not math.isfinite(total):
+        ok = np.isfinite(flat)
+        bad = int(flat.size - np.count_nonzero(ok))
+        if bad:
+            flat = flat[ok]
+        if flat.size == 0:
+            return math.nan, math.nan, bad
+        with np.errstate(all="ignore"):
+            total = flat.sum()
+    k = flat.size
+    mean = float(total) / k
+    if not math.isfinite(mean):  # finite values whose sum overflows
+        m = float(np.abs(flat).max())
+        u = flat / m
+        mu = float(u.mean())
+        d = u - mu
+        return m * mu, m * math.sqrt(float(np.dot(d, d)) / k), bad
+    d = flat - mean
+    with np.errstate(all="ignore"):
+        ss = float(np.dot(d, d))
+    info = np.finfo(flat.dtype)
+    # below tiny/eps per value the squares lose their digits to underflow: rescale
+    if math.isfinite(ss) and ss > float(info.tiny / info.eps) * k:
+        return mean, math.sqrt(ss / k), bad
+    m = float(np.abs(d).max())
+    if m == 0.0:
+        return mean, 0.0, bad
+    u = d / m
+    return mean, m * math.sqrt(float(np.dot(u, u)) / k), bad
+
+
+def zeros_and_dead(values) -> tuple[float, float]:
+    """The fraction of values exactly 0, and of units that are 0 for every sample.
+
+    Args:
+        values: (n_samples, n_units), or any shape with units on the last axis.
+    Returns:
+        ``(zeros, dead)``: floats in [0, 1]; a dead ReLU unit passes no gradient at all.
+
+    >>> zeros_and_dead(np.array([[0.0, 1.0], [0.0, 0.0]]))
+    (0.75, 0.5)
+    """
+    v = np.asarray(values)
+    if v.size == 0:
+        return 0.0, 0.0
+    is_zero = v == 0
+    zeros = np.count_nonzero(is_zero) / v.size
+    if v.ndim < 2 or not zeros:
+        return float(zeros), 0.0
+    return float(zeros), float(np.mean(is_zero.reshape(-1, v.shape[-1]).all(axis=0)))
 
 
 @dataclass(frozen=True)
@@ -33,6 +111,9 @@ class LayerStats:
         dead: fraction of units (columns) that are 0 on every sample (ReLU: dead units).
         nonfinite: number of inf/nan values.
         size: number of values.
+
+    >>> describe(np.array([[0.0, 2.0], [0.0, -2.0]])).as_dict()["dead"]
+    0.5
     """
 
     mean: float
@@ -55,36 +136,23 @@ def describe(values, pre_activations=None, activation=None) -> LayerStats:
         pre_activations: the layer's z, same shape, needed for ``saturated``.
         activation: the layer's activation name; ``saturated`` is computed for tanh/sigmoid.
     Returns:
-        :class:`LayerStats`.
+        :class:`LayerStats`. Never warns: inf/nan values are counted in ``nonfinite``.
+
+    >>> r = describe(np.array([[-1.0, 0.0], [1.0, 0.0]]))
+    >>> r.mean, r.std, r.zeros, r.dead
+    (0.0, 0.7071067811865476, 0.5, 0.5)
+    >>> describe(np.tanh([[3.0, 0.1]]), np.array([[3.0, 0.1]]), "tanh").saturated
+    0.5
     """
     v = np.asarray(values, dtype=np.float64)
-    finite = np.isfinite(v)
-    n_bad = int(v.size - np.count_nonzero(finite))
-    fin = v[finite]
-    if fin.size:
-        # over the finite values, scaled by max |value| first so that huge finite values
-        # (|x| > 1e154, whose squares overflow) still give their finite mean and std
-        scale = float(np.max(np.abs(fin)))
-        scale = scale if scale > 0 else 1.0
-        with np.errstate(all="ignore"):
-            u = fin / scale
-            m = u.mean()
-            mean = float(m * scale)
-            std = float(np.sqrt(np.mean((u - m) ** 2)) * scale)
-    else:
-        mean = std = math.nan
+    mean, std, n_bad = finite_moments(v)
     saturated = 0.0
     # softmax (an output activation) is not elementwise: no saturation mask for it
     if activation is not None and pre_activations is not None and activation != "softmax":
         act = get_activation(activation)
         if act.saturates:
             saturated = float(np.mean(act.saturated(pre_activations)))
-    is_zero = v == 0
-    zeros = float(np.mean(is_zero)) if v.size else 0.0
-    if v.ndim >= 2 and v.shape[0] > 0:
-        dead = float(np.mean(np.all(is_zero.reshape(-1, v.shape[-1]), axis=0)))
-    else:
-        dead = 0.0
+    zeros, dead = zeros_and_dead(v)
     return LayerStats(mean, std, saturated, zeros, dead, n_bad, int(v.size))
 
 
@@ -98,6 +166,11 @@ class NetworkStats:
         gradients: of dL/dz[i] (the back-propagated gradient), or None without a backward pass.
         weight_gradients: of dL/dW[i], or None.
         activation_names: the activation of each layer.
+
+    >>> from initviz import MLP
+    >>> s = network_stats(MLP([4, 3, 1], weight_init="zeros"), np.ones((5, 4)))
+    >>> s.column("activations", "std")
+    array([0., 0.])
     """
 
     activations: list
@@ -125,7 +198,20 @@ def _stats_of(trace, grads, names):
 
 
 def network_stats(net: MLP, X, y=None) -> NetworkStats:
-    """Statistics of every layer for inputs X; with targets y, of the gradients too."""
+    """Statistics of every layer for inputs X; with targets y, of the gradients too.
+
+    Args:
+        net: an :class:`initviz.MLP`. X: inputs (n_samples, layer_sizes[0]). y: targets as
+            :meth:`MLP.loss_and_gradients` takes them, or None (forward only).
+    Returns:
+        :class:`NetworkStats` (``gradients`` None without ``y``).
+
+    >>> from initviz import MLP
+    >>> net = MLP([2, 3, 1], activation="relu", weight_init="he_normal", rng=0)
+    >>> s = network_stats(net, np.ones((4, 2)), y=np.zeros((4, 1)))
+    >>> len(s.activations), len(s.gradients)
+    (2, 2)
+    """
     if y is None:
         return _stats_of(net.trace(X), None, net.activation_names)
     _, grads = net.loss_and_gradients(X, y)
@@ -143,6 +229,12 @@ def signal_propagation(net: MLP, X, rng=None):
     Returns:
         ``(stats, grads)``: :class:`NetworkStats` and the :class:`initviz.mlp.Gradients`
         (``grads.trace`` holds the forward pass).
+
+    >>> from initviz import MLP
+    >>> net = MLP([256] * 4, activation="linear", weight_init="lecun_normal", rng=0)
+    >>> s, _ = signal_propagation(net, np.random.default_rng(1).standard_normal((500, 256)), rng=2)
+    >>> bool(np.allclose(s.column("pre_activations", "std"), 1.0, atol=0.1))   # LeCun 1998
+    True
     """
     trace = net.trace(X)
     gen = initializers.as_generator(rng)
@@ -155,6 +247,10 @@ def _fmt(x, digits):
     return f"{x:.{digits}g}"  # prints inf, -inf and nan as such
 
 
+_FIELDS = ("mean", "std", "saturated", "zeros", "dead", "nonfinite", "size")
+_KINDS = ("activations", "pre_activations", "gradients", "weight_gradients")
+
+
 def format_table(stats: NetworkStats, kind: str = "activations",
                  fields=("mean", "std", "saturated", "dead", "nonfinite"), digits: int = 3,
                  layers=None) -> str:
@@ -165,16 +261,22 @@ def format_table(stats: NetworkStats, kind: str = "activations",
         stats: :class:`NetworkStats`. kind: ``"activations"``, ``"pre_activations"``,
             ``"gradients"`` or ``"weight_gradients"``. fields: LayerStats fields to show.
         layers: indices of the layers to show (default all).
+    Raises:
+        ValueError: an unknown kind or field (the message lists the valid ones).
+
+    >>> from initviz import MLP
+    >>> print(format_table(network_stats(MLP([2, 2, 1], weight_init="zeros"), np.ones((3, 2))),
+    ...                    fields=("mean", "std")))
+    layer     act  mean  std
+        1    relu     0    0
+        2  linear     0    0
     """
-    valid = ("mean", "std", "saturated", "zeros", "dead", "nonfinite", "size")
     for f in fields:
-        if f not in valid:
-            raise ValueError(f"unknown field {f!r}; valid choices: {', '.join(valid)}")
-    rows = getattr(stats, kind, None) if kind in ("activations", "pre_activations", "gradients",
-                                                  "weight_gradients") else None
+        check_choice("field", f, _FIELDS)
+    check_choice("kind", kind, _KINDS)
+    rows = getattr(stats, kind)
     if rows is None:
-        raise ValueError(f"no statistics for kind {kind!r}; valid choices: activations, "
-                         "pre_activations, gradients (with a backward pass), weight_gradients")
+        raise ValueError(f"no {kind} statistics: this pass had no backward pass")
     idx = range(len(rows)) if layers is None else layers
     header = ["layer", "act"] + list(fields)
     lines = [header]

@@ -14,15 +14,14 @@ This module measures that symmetry (:func:`unit_spread`), trains while recording
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import initializers
-from .mlp import MLP, check_data
-from ._util import blas_threads
+from ._checks import check_choice, check_int, check_real
+from .mlp import MLP
+from .training import train
 
 __all__ = [
     "TARGETS",
@@ -57,18 +56,16 @@ def make_lecture_data(n_samples=100, noise=0.1, target="linear", rng=None):
     Returns:
         X: float64 (n_samples, 2). y: float64 (n_samples, 1).
     Raises:
-        TypeError: n_samples not an int. ValueError: n_samples < 1, noise < 0 or not finite,
-        an unknown target.
+        TypeError: n_samples not an int, noise not a number, target not a str.
+        ValueError: n_samples < 1, noise < 0 or not finite, an unknown target.
+
+    >>> X, y = make_lecture_data(5, rng=0)
+    >>> X.shape, y.shape
+    ((5, 2), (5, 1))
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
-        raise TypeError(f"n_samples must be an int >= 1, got {n_samples!r}")
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be an int >= 1, got {n_samples}")
-    if (isinstance(noise, bool) or not isinstance(noise, numbers.Real)
-            or not math.isfinite(noise) or noise < 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    if target not in TARGETS:
-        raise ValueError(f"unknown target {target!r}; valid choices: {', '.join(TARGETS)}")
+    n_samples = check_int("n_samples", n_samples, 1)
+    noise = check_real("noise", noise, 0)
+    target = check_choice("target", target, TARGETS)
     gen = initializers.as_generator(rng)
     X = gen.standard_normal((int(n_samples), 2))
     t = X[:, 0] - 2.0 * X[:, 1]
@@ -121,34 +118,11 @@ class Recording:
         return float(self.loss[-1])
 
 
-def _rates(name, rates, n_layers):
-    rates = list(rates) if isinstance(rates, (list, tuple, np.ndarray)) else [rates] * n_layers
-    if len(rates) != n_layers:
-        raise ValueError(f"{name} needs one rate per layer ({n_layers}), got {len(rates)}: "
-                         f"{rates!r}")
-    for r in rates:
-        if (isinstance(r, bool) or not isinstance(r, numbers.Real)
-                or not math.isfinite(r) or r <= 0):
-            raise ValueError(f"learning rates must be finite numbers > 0, got {r!r} in {name}")
-    return [float(r) for r in rates]
-
-
-def _learning_rates(lr, n_layers):
-    """(weight rates, bias rates) per layer from a number or a dict weights=/biases=."""
-    if isinstance(lr, dict):
-        if set(lr) != {"weights", "biases"}:
-            raise ValueError(f"an lr dict needs exactly the keys 'weights' and 'biases', "
-                             f"got {sorted(lr)}")
-        return _rates("lr['weights']", lr["weights"], n_layers), _rates(
-            "lr['biases']", lr["biases"], n_layers)
-    return _rates("lr", lr, n_layers), _rates("lr", lr, n_layers)
-
-
 def train_recording(net: MLP, X, y, steps: int, lr, *, layer: int = 0,
                     keep_weights: bool = False) -> Recording:
     """Full-batch gradient descent on ``net`` (in place), recording the units' symmetry.
 
-    Each step is the training loop of :func:`initviz.train`: forward pass, loss,
+    Each step is one epoch of :func:`initviz.train` on the whole batch: forward pass, loss,
     backpropagation, ``W -= lr * dL/dW``, ``b -= lr * dL/db``.
 
     Args:
@@ -164,35 +138,27 @@ def train_recording(net: MLP, X, y, steps: int, lr, *, layer: int = 0,
         :class:`Recording`. Training stops early, with nan for the remaining losses, if the
         loss becomes inf or nan.
     Raises:
-        ValueError: bad steps, lr or layer; errors of :meth:`MLP.loss_and_gradients`.
+        TypeError, ValueError: bad steps, lr or layer; errors of :func:`initviz.train`.
+
+    >>> X, y = make_lecture_data(20, rng=0)
+    >>> net = MLP([2, 2, 1], activation="sigmoid", weight_init="ones", bias_init="ones")
+    >>> rec = train_recording(net, X, y, steps=10, lr=0.1)
+    >>> float(rec.spread.max())   # constant init: the two hidden units stay copies
+    0.0
     """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    w_rates, b_rates = _learning_rates(lr, net.n_layers)
-    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not (
-            -net.n_layers <= layer < net.n_layers):
-        raise ValueError(f"layer must be an int in 0..{net.n_layers - 1}, got {layer!r}")
-    X = check_data(X, net.layer_sizes[0])
-    loss = np.full(int(steps), np.nan)
-    spread = np.full(int(steps) + 1, np.nan)
-    kept = []
-    with blas_threads(max(net.layer_sizes), np.shape(X)[0]):
-        for step in range(int(steps)):
-            spread[step] = unit_spread(net.weights[layer])
-            if keep_weights:
-                kept.append(net.weights[layer].copy())
-            loss[step], grads = net.loss_and_gradients(X, y)
-            if not math.isfinite(loss[step]):
-                return Recording(loss, spread, kept)
-            with np.errstate(all="ignore"):
-                for W, b, gW, gb, rw, rb in zip(net.weights, net.biases, grads.weights,
-                                                grads.biases, w_rates, b_rates):
-                    W -= rw * gW
-                    b -= rb * gb
-    spread[-1] = unit_spread(net.weights[layer])
-    if keep_weights:
-        kept.append(net.weights[layer].copy())
-    return Recording(loss, spread, kept)
+    steps = check_int("steps", steps, 1)
+    layer = check_int("layer", layer, -net.n_layers, net.n_layers - 1)
+    spread = np.full(steps + 1, np.nan)
+    spread[0] = unit_spread(net.weights[layer])
+    kept = [net.weights[layer].copy()] if keep_weights else []
+
+    def record(epoch, _history):
+        spread[epoch + 1] = unit_spread(net.weights[layer])
+        if keep_weights:
+            kept.append(net.weights[layer].copy())
+
+    history = train(net, X, y, steps, lr, callback=record)
+    return Recording(np.asarray(history.loss, dtype=float), spread, kept)
 
 
 def collapse(net: MLP, atol: float = 0.0) -> MLP:
@@ -249,7 +215,6 @@ def collapsed_learning_rates(lr: float, width: int) -> dict:
     Raises:
         ValueError: lr not a finite number > 0, width not an int >= 1.
     """
-    (lr,) = _rates("lr", [lr], 1)
-    if isinstance(width, bool) or not isinstance(width, numbers.Integral) or width < 1:
-        raise ValueError(f"width must be an int >= 1, got {width!r}")
+    lr = check_real("lr", lr, 0, low_open=True)
+    width = check_int("width", width, 1)
     return {"weights": [lr / width, lr * width], "biases": [lr / width, lr]}

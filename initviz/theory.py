@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import initializers
+from ._checks import check_choice, check_ints, check_real
 from .activations import LEAKY_RELU_SLOPE, get_activation
 
 __all__ = ["Prediction", "gaussian_moments", "predict_variances", "predict_for"]
@@ -62,15 +63,21 @@ def gaussian_moments(activation, q, method="mean_field"):
     Args:
         activation: a hidden activation name. q: the variance of z (>= 0; inf gives inf/nan
             moments, not an error). method: ``"mean_field"`` or ``"linearized"``.
+    Raises:
+        ValueError: an unknown activation or method, q < 0. TypeError: q not a number.
+
+    >>> gaussian_moments("relu", 2.0)   # He et al.: E[relu(z)^2] = q / 2, E[f'^2] = 1 / 2
+    (0.5641895835477563, 1.0, 0.5)
+    >>> [round(v, 4) for v in gaussian_moments("tanh", 1.0)]   # scipy quad: 0.39429, 0.46440
+    [0.0, 0.3943, 0.4644]
     """
     act = get_activation(activation)
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; valid choices: {', '.join(METHODS)}")
-    q = float(q)
+    method = check_choice("method", method, METHODS)
+    if isinstance(q, numbers.Real) and math.isnan(q):  # an overflowed layer: say so, no error
+        return math.nan, math.nan, math.nan
+    q = check_real("q", q, 0, finite=False)
     s = LEAKY_RELU_SLOPE
     name = act.name
-    if math.isnan(q):
-        return math.nan, math.nan, math.nan
     if q == math.inf:  # the limits: linear/relu blow up, tanh/sigmoid sit at their ends
         return {"linear": (0.0, math.inf, 1.0), "relu": (math.inf, math.inf, 0.5),
                 "leaky_relu": (math.inf, math.inf, (1 + s * s) / 2),
@@ -109,6 +116,9 @@ class Prediction:
         activation_second_moment: E[a[i]**2].
         activation_var: Var(a[i]) = E[a**2] - E[a]**2.
         gradient_var: Var(dL/dz[i]), given ``output_grad_var`` at the output.
+
+    >>> Prediction([2.0], [0.0], [2.0], [4.0], [1.0]).activation_std
+    array([2.])
     """
 
     pre_activation_var: list
@@ -138,10 +148,8 @@ def _weight_variances(weight_init, layer_sizes):
     out = []
     for i, item in enumerate(items):
         shape = (layer_sizes[i], layer_sizes[i + 1])
-        if isinstance(item, numbers.Real) and not isinstance(item, bool):
-            if not (math.isfinite(item) and item >= 0):
-                raise ValueError(f"a weight variance must be finite and >= 0, got {item}")
-            out.append(float(item))
+        if isinstance(item, numbers.Real) and not isinstance(item, (bool, np.bool_)):
+            out.append(check_real(f"weight variance of layer {i + 1}", item, 0))
             continue
         init = initializers.get(item)
         if not hasattr(init, "variance"):
@@ -173,10 +181,19 @@ def predict_variances(layer_sizes, weight_init, activation, *, input_second_mome
             (``"linear"`` by default; its gradient is given directly).
     Returns:
         :class:`Prediction`.
+    Raises:
+        TypeError: a size that is not an int (2.5 is not truncated), an argument of the
+        wrong type. ValueError: fewer than 2 sizes, a negative variance or moment, a list
+        of the wrong length, an unknown activation or method, non-zero-mean weights.
+
+    >>> # LeCun's rule Var(W) = 1 / fan_in keeps a linear stack's variance at 1
+    >>> predict_variances([100, 100, 100], 1 / 100, "linear").pre_activation_var
+    [1.0, 1.0]
+    >>> # He's 2 / fan_in with ReLU: Var(z) stays at 2 E[x^2] = 2 in every layer
+    >>> [round(q, 12) for q in predict_variances([50] * 4, "he_normal", "relu").pre_activation_var]
+    [2.0, 2.0, 2.0]
     """
-    sizes = [int(s) for s in layer_sizes]
-    if len(sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least 2 entries, got {layer_sizes!r}")
+    sizes = check_ints("layer_sizes", layer_sizes, 1, min_length=2)
     L = len(sizes) - 1
     acts = activation if isinstance(activation, (list, tuple)) else [activation] * (L - 1)
     if len(acts) != L - 1:
@@ -184,7 +201,10 @@ def predict_variances(layer_sizes, weight_init, activation, *, input_second_mome
     acts = list(acts) + [output_activation if output_activation != "softmax" else "linear"]
     var_w = _weight_variances(weight_init, sizes)
     q, m1, m2, va, dd = [], [], [], [], []
-    second = float(input_second_moment)
+    second = check_real("input_second_moment", input_second_moment, 0)
+    output_grad_var = check_real("output_grad_var", output_grad_var, 0)
+    bias_variance = check_real("bias_variance", bias_variance, 0)
+    method = check_choice("method", method, METHODS)
     with np.errstate(all="ignore"):
         for i in range(L):
             qi = sizes[i] * var_w[i] * second + bias_variance
@@ -204,7 +224,12 @@ def predict_variances(layer_sizes, weight_init, activation, *, input_second_mome
 
 def predict_for(net, **kwargs) -> Prediction:
     """:func:`predict_variances` for an :class:`initviz.MLP`'s sizes, initializers and
-    activations (keyword arguments are passed on)."""
+    activations (keyword arguments are passed on).
+
+    >>> from initviz import MLP
+    >>> predict_for(MLP([64, 64, 1], activation="linear", weight_init="lecun_normal")).pre_activation_var
+    [1.0, 1.0]
+    """
     return predict_variances(net.layer_sizes, list(net.weight_inits),
                              [a.name for a in net.hidden_activations],
                              output_activation=net.output_activation, **kwargs)

@@ -25,7 +25,7 @@ def single_blas_thread():
     """Run the suite with one BLAS thread.
 
     The test arrays are small; on this 2-core machine shared with other processes, OpenBLAS
-    threads contend (FIELD-NOTES: 2-2.5x slower; a 250 x 100 QR took 30-180 ms with 2 threads
+    threads contend (measured on a 2-core machine: 2-2.5x slower; a 250 x 100 QR took 30-180 ms with 2 threads
     vs ~1 ms with 1). Results do not depend on the thread count beyond rounding.
     """
     from threadpoolctl import threadpool_limits

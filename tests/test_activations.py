@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from scipy import integrate, stats
 
-from initviz import initializers
 from initviz.activations import ACTIVATIONS, get_activation
 
 NAMES = ["linear", "relu", "leaky_relu", "tanh", "sigmoid"]
@@ -51,9 +51,23 @@ def test_relu_derivative_at_zero_is_zero_like_pytorch_and_keras():
     assert get_activation("leaky_relu").df(np.array([0.0]))[0] == 0.01
 
 
+# torch.nn.init.calculate_gain's table (its docstring): tanh 5/3 and sigmoid 1 are conventions.
+PYTORCH_GAIN = {"linear": 1.0, "relu": math.sqrt(2.0), "leaky_relu": math.sqrt(2 / (1 + 0.01**2)),
+                "tanh": 5.0 / 3.0, "sigmoid": 1.0}
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_gain_equals_pytorch_calculate_gain(name):
-    assert get_activation(name).gain == pytest.approx(initializers.calculate_gain(name), rel=1e-15)
+def test_gain_equals_pytorch_table(name):
+    assert get_activation(name).gain == pytest.approx(PYTORCH_GAIN[name], rel=1e-15)
+
+
+@pytest.mark.parametrize("name", ["linear", "relu", "leaky_relu"])
+def test_gain_keeps_the_second_moment_for_the_piecewise_linear_activations(name):
+    # He et al. 2015, eqs. 10 and 15: gain**2 = 1 / E[f(z)**2] for z ~ N(0, 1), by quadrature.
+    f = get_activation(name).f
+    second_moment, _ = integrate.quad(lambda z: float(f(z)) ** 2 * stats.norm.pdf(z),
+                                      -np.inf, np.inf)
+    assert get_activation(name).gain ** 2 == pytest.approx(1 / second_moment, rel=1e-9)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -153,9 +167,11 @@ def test_get_activation_is_case_insensitive_and_passes_activations_through():
     assert relu(np.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
 
 
-@pytest.mark.parametrize("bad", ["gelu", "softmax", "", None, 3])
-def test_unknown_activation_raises_value_error_listing_choices(bad):
-    with pytest.raises(ValueError) as exc:
+@pytest.mark.parametrize("bad,error", [("gelu", ValueError), ("softmax", ValueError),
+                                       ("", ValueError), (None, TypeError), (3, TypeError)])
+def test_bad_activation_raises_naming_it_and_listing_choices(bad, error):
+    # an unknown name is a ValueError; not a name at all (None, 3) is a TypeError
+    with pytest.raises(error) as exc:
         get_activation(bad)
     msg = str(exc.value)
     assert repr(bad) in msg

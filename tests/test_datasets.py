@@ -233,7 +233,7 @@ def test_bad_arguments_raise_clear_errors(call, error, match):
         (np.arange(4.0), ValueError, r"shape \(4,\)"),
         (np.zeros((0, 3)), ValueError, r"shape \(0, 3\)"),
         (np.array([["a", "b"]]), TypeError, "dtype <U1"),
-        ([[1.0, 2.0], [3.0]], ValueError, "2-D"),
+        ([[1.0, 2.0], [3.0]], ValueError, "X is not a rectangular array"),
     ],
 )
 def test_standardize_rejects_bad_X(X, error, match):

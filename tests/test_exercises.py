@@ -272,19 +272,125 @@ def test_question_prints(capsys):
     assert "he_uniform" in text
 
 
-@pytest.mark.parametrize("bad", ["05.9", "5.1", "", 5.1, None])
-def test_unknown_id_lists_the_valid_ones(bad):
-    for call in (lambda: exercises.check(bad, 1.0), lambda: exercises.question(bad),
-                 lambda: exercises.kind(bad)):
-        with pytest.raises(ValueError, match="valid ids: 01.1, 01.2") as err:
+def _lookups(exercise):
+    return (lambda: exercises.check(exercise, 1.0), lambda: exercises.question(exercise),
+            lambda: exercises.kind(exercise))
+
+
+@pytest.mark.parametrize("bad, error", [("05.9", ValueError), ("5.1", ValueError),
+                                        ("", ValueError), (5.1, TypeError), (None, TypeError)])
+def test_unknown_id_lists_the_valid_ones(bad, error):
+    """The argument-check rule: a wrong type is a TypeError, an unknown id a ValueError; the
+    message names the argument, the value given and every valid id."""
+    for call in _lookups(bad):
+        with pytest.raises(error, match="exercise must be one of '01.1', '01.2', ") as err:
             call()
-        assert "06.3" in str(err.value)
+        assert "'06.3'" in str(err.value) and f"got {bad!r}" in str(err.value)
+
+
+def test_unknown_id_suggests_the_closest():
+    for call in _lookups("5.3"):
+        with pytest.raises(ValueError, match=r"did you mean '05\.3'\?"):
+            call()
 
 
 def test_exercise_ids_by_lesson():
     assert exercises.exercise_ids("05") == exercises.exercise_ids(5)
+    assert exercises.exercise_ids(np.int64(5)) == exercises.exercise_ids(5)
     assert exercises.exercise_ids(5) == ["05.1", "05.2", "05.3", "05.4"]
     assert exercises.exercise_ids() == sorted(IDS)
+
+
+@pytest.mark.parametrize("bad, error, part", [
+    (7, ValueError, "lesson must be an int in [1, 6], got 7"),
+    (0, ValueError, "in [1, 6]"),
+    (5.0, TypeError, "lesson must be an int"),
+    (True, TypeError, "got True"),
+    ("5", ValueError, "lesson must be one of '01', '02', '03', '04', '05', '06', got '5'"),
+    ("07", ValueError, "got '07'"),
+])
+def test_exercise_ids_of_a_lesson_without_exercises(bad, error, part):
+    with pytest.raises(error) as err:
+        exercises.exercise_ids(bad)
+    assert part in str(err.value)
+
+
+def test_question_show_must_be_a_bool(capsys):
+    with pytest.raises(TypeError, match="show must be True or False, got 'yes'"):
+        exercises.question("05.3", show="yes")
+    assert exercises.question("05.3", show=np.bool_(False)) == exercises.question("05.3", False)
+    assert capsys.readouterr().out == ""
+
+
+def test_every_lesson_module_declares_its_own_exercises():
+    """The registry is built from the lesson modules: each declares the exercises of its lesson
+    and nothing else, and together they are the whole bank."""
+    from initviz.exercises import registry
+
+    declared = []
+    for module in registry.LESSONS:
+        lesson = int(module.__name__[-2:])
+        ids = [e.id for e in module.EXERCISES]
+        assert ids == exercises.exercise_ids(lesson), module.__name__
+        declared += ids
+    assert sorted(declared) == exercises.exercise_ids()
+
+
+def test_exercise_and_checkers_reject_bad_arguments():
+    with pytest.raises(ValueError, match="kind must be one of 'implement', .*got 'guess'"):
+        exercises.Exercise("05.9", "guess", "?", print)
+    with pytest.raises(ValueError, match="key must be one of 'a', 'b', got 'c'"):
+        exercises.Exercise.choice("05.9", "?", "c", {"a": "no", "b": "yes"})
+    with pytest.raises(ValueError, match="key must be one of 'a', 'b', got 'c'"):
+        exercises.check_choice("05.9", "a", "c", {"a": "no", "b": "yes"})
+    with pytest.raises(ValueError, match="rel_tol must be a finite number > 0, got 0"):
+        exercises.check_number("05.9", 1.0, 1.0, rel_tol=0)
+    with pytest.raises(ValueError, match="log_tol must be a finite number > 0, got -0.3"):
+        exercises.check_number("05.9", 1.0, 1.0, log_tol=-0.3)
+    with pytest.raises(TypeError, match="expected must be a finite number, got '2'"):
+        exercises.check_number("05.9", 1.0, "2")
+    with pytest.raises(ValueError, match="rel_tol must be a finite number > 0, got nan"):
+        exercises.check_function("05.9", abs, abs, [1.0], rel_tol=math.nan)
+    with pytest.raises(ValueError, match="'he_uniformm'"):  # initializers.get's message
+        exercises.check_initializer("05.9", None, "he_uniformm")
+
+
+def test_a_new_exercise_prompts_with_its_question(no_warnings):
+    """An exercise built from the public parts: blank answers show its question, after the
+    stub notice for a function that still returns None."""
+    ex = exercises.Exercise("07.1", "implement", "Implement double(x).",
+                            lambda f: exercises.check_function("07.1", f, lambda x: 2 * x,
+                                                               [1.0, 3.0], names=("x",)))
+    assert str(ex.check(None)) == "Not answered yet (07.1): Implement double(x)."
+    assert str(ex.check(lambda x: None)) == (
+        "Not answered yet (07.1): your function returned None: fill in its body (and return "
+        "the result).\nImplement double(x).")
+    assert str(ex.check(lambda x: x + 1)) == (
+        "Not yet (07.1): for x=3 your function gives 4, the right value is 6.")
+    assert ex.check(lambda x: x + x).correct is True
+    assert ex.lesson == 7
+
+
+def test_the_package_has_no_import_cycle():
+    """Inside initviz.exercises imports run one way (checkers <- lessons <- registry <-
+    __init__): a module never imports, directly or not, one that imports it."""
+    import ast
+
+    package = pathlib.Path(exercises.__file__).parent
+    graph = {}
+    for path in package.glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= ({node.module} if node.module else {a.name for a in node.names})
+        graph[path.stem] = deps
+    assert {"registry", "checkers", "feedback", "lesson01"} <= set(graph)
+
+    def reaches(start, target, seen=()):
+        return any(d == target or (d not in seen and reaches(d, target, (*seen, d)))
+                   for d in graph.get(start, ()))
+
+    assert [m for m in graph if reaches(m, m)] == []
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -131,15 +131,6 @@ def test_summary_table_rows_and_rounding():
     assert f"{r.column('activations', 'std')[0]:.3g}" in lines[1]
 
 
-def test_plot_scale_sweep_returns_one_axes_with_the_vertical_lines():
-    sw = experiments.scale_sweep([0.01, 0.1, 10.0], width=10, depth=2, activation="relu",
-                                 n_samples=4, rng=0)
-    fig = experiments.plot_scale_sweep({"relu": sw}, vlines={"x": 0.1}, title="t")
-    ax = fig.axes[0]
-    assert len(fig.axes) == 1 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert any(list(line.get_xdata()) == [0.1, 0.1] for line in ax.get_lines())
-
-
 @pytest.mark.parametrize("kwargs, error", [
     (dict(width=0), ValueError), (dict(depth=0), ValueError), (dict(n_samples=0), ValueError),
     (dict(width=2.5), TypeError), (dict(depth=True), TypeError),
@@ -155,11 +146,9 @@ def test_scale_sweep_rejects_bad_scales(scales):
         experiments.scale_sweep(scales, width=4, depth=1)
 
 
-def test_summary_and_plot_reject_empty_input():
+def test_summary_table_rejects_empty_input():
     with pytest.raises(ValueError, match="StackResult"):
         experiments.summary_table({})
-    with pytest.raises(ValueError, match="SweepResult"):
-        experiments.plot_scale_sweep({})
 
 
 def test_propagate_is_signal_propagation_plus_theory():
@@ -167,7 +156,7 @@ def test_propagate_is_signal_propagation_plus_theory():
 
     net = MLP([30, 20, 40, 10], activation="tanh", weight_init="glorot_uniform", rng=0)
     X = np.random.default_rng(1).standard_normal((50, 30))
-    s, g, p = experiments.propagate(net, X, rng=2)
+    s, g, p = experiments.measure(net, X, rng=2)
     s2, g2 = stats.signal_propagation(net, X, rng=2)
     np.testing.assert_allclose(s.column("gradients", "std"), s2.column("gradients", "std"),
                                rtol=1e-12)
@@ -182,21 +171,9 @@ def test_propagate_linear_glorot_matches_the_fan_formulas():
     sizes = [400, 200, 400, 200]
     net = MLP(sizes, activation="linear", weight_init="glorot_normal", rng=0)
     X = np.random.default_rng(1).standard_normal((500, 400))
-    s, _, _ = experiments.propagate(net, X, rng=2)
+    s, _, _ = experiments.measure(net, X, rng=2)
     fwd = np.cumprod([2 * a / (a + b) for a, b in zip(sizes[:-1], sizes[1:])])
     np.testing.assert_allclose(s.column("activations", "std") ** 2, fwd, rtol=0.05)
     back = [2 * b / (a + b) for a, b in zip(sizes[1:-1], sizes[2:])]  # layers 2, 3 -> 1, 2
     expected_g = np.append(np.cumprod(back[::-1])[::-1], 1.0)
     np.testing.assert_allclose(s.column("gradients", "std") ** 2, expected_g, rtol=0.05)
-
-
-def test_legend_outside_widens_the_figure_and_tilts_ticks():
-    from initviz import plots
-
-    fig = plots.plot_layer_std({"a": [1.0, 2.0], "b": [2.0, 1.0]})
-    height = fig.get_figheight()
-    out = experiments.legend_outside(fig, width=7.0, xtick_rotation=30)
-    assert out is fig and fig.get_figwidth() == 7.0 and fig.get_figheight() == height
-    assert fig.subplotpars.right == pytest.approx(0.7)
-    assert fig.axes[0].get_legend() is not None
-    assert fig.subplotpars.bottom >= 0.25

@@ -12,6 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from initviz import plots
+from initviz.comparison import GridResult
+from initviz.experiments import SweepResult, scale_sweep
 
 
 def render(make_figure):
@@ -54,6 +56,18 @@ def test_figures_do_not_touch_pyplot_state():
     render(lambda: plots.plot_layer_histograms([np.arange(10.0)]))
     render(lambda: plots.plot_loss_curves({"a": [1.0, 0.5]}))
     assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("module", ["initviz.experiments", "initviz.comparison"])
+def test_measurement_modules_do_not_import_matplotlib(module):
+    # their figures are drawn here, in initviz.plots
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_figures_show_in_jupyter_without_pyplot():
@@ -459,3 +473,75 @@ def test_heatmap_with_nonfinite_entries():
 def test_heatmap_errors(weights, kwargs, error, match):
     with pytest.raises(error, match=match):
         plots.plot_weight_heatmap(weights, **kwargs)
+
+
+# ----------------------------------------------------------------------------- scale sweep
+
+
+def sweep_of(activation_std, gradient_std):
+    """A SweepResult with the given stds at scales 0.01, 0.1, 1, ..."""
+    a = np.asarray(activation_std, dtype=float)
+    n = a.size
+    return SweepResult(np.logspace(-2, n - 3, n), a, np.asarray(gradient_std, dtype=float),
+                       np.zeros(n), np.zeros(n, dtype=int), "relu", 10, 2)
+
+
+def test_scale_sweep_one_log_log_axes_with_the_vertical_lines():
+    sw = scale_sweep([0.01, 0.1, 10.0], width=10, depth=2, activation="relu", n_samples=4,
+                     rng=0)
+    fig = render(lambda: plots.plot_scale_sweep({"relu": sw}, vlines={"x": 0.1}, title="t"))
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert any(list(line.get_xdata()) == [0.1, 0.1] for line in ax.get_lines())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["relu: last layer", "relu: gradient, layer 1", "std in [0.1, 10]", "x"]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), sw.activation_std)
+    assert ax.get_ylim() == (1e-6, 1e6)
+
+
+def test_scale_sweep_leaves_out_what_a_log_axis_cannot_draw():
+    sw = sweep_of([1.0, 0.0, np.inf, np.nan, 1e250], [2.0, 1e-250, 3.0, 4.0, 5.0])
+    fig = render(lambda: plots.plot_scale_sweep({"s": sw}, ylim=None, band=None))
+    assert_finite_limits(fig)
+    last, grad = fig.axes[0].lines[:2]
+    np.testing.assert_array_equal(np.isnan(last.get_ydata()), [False, True, True, True, True])
+    np.testing.assert_array_equal(np.isnan(grad.get_ydata()), [False, True, False, False, False])
+
+
+@pytest.mark.parametrize("sweeps", [{}, [1.0]])
+def test_scale_sweep_rejects_what_is_not_a_dict_of_sweeps(sweeps):
+    with pytest.raises(ValueError, match="SweepResult"):
+        plots.plot_scale_sweep(sweeps)
+
+
+def test_legend_outside_widens_the_figure_and_tilts_ticks():
+    fig = plots.plot_layer_std({"a": [1.0, 2.0], "b": [2.0, 1.0]})
+    height = fig.get_figheight()
+    left_inches = fig.subplotpars.left * fig.get_figwidth()
+    out = render(lambda: plots.legend_outside(fig, width=7.0, xtick_rotation=30))
+    assert out is fig and fig.get_figwidth() == 7.0 and fig.get_figheight() == height
+    assert fig.subplotpars.left * 7.0 == pytest.approx(left_inches)
+    assert fig.subplotpars.right == pytest.approx(0.7)
+    assert fig.axes[0].get_legend() is not None
+    assert fig.subplotpars.bottom >= 0.25
+
+
+# ----------------------------------------------------------------------------- accuracy grid
+
+
+def test_grid_one_annotation_per_cell_activations_as_rows():
+    accuracy = np.array([[[0.9, 0.7], [0.5, 0.5]], [[0.1, 0.1], [0.2, 0.4]],
+                         [[1.0, 1.0], [0.3, 0.3]]])  # 3 initializers x 2 activations x 2 seeds
+    result = GridResult(["he_normal", "zeros", "orthogonal"], ["relu", "tanh"], (0, 1),
+                        accuracy, np.zeros(accuracy.shape, dtype=bool), 0.25)
+    fig = render(lambda: plots.plot_grid(result, title="grid"))
+    ax = fig.axes[0]
+    assert ax.images[0].get_array().shape == (2, 3)  # activations x initializers
+    assert [t.get_text() for t in ax.get_xticklabels()] == result.initializers
+    assert [t.get_text() for t in ax.get_yticklabels()] == result.activations
+    assert [t.get_text() for t in ax.texts] == [
+        "0.80\n±0.10", "0.10\n±0.00", "1.00\n±0.00", "0.50\n±0.00", "0.30\n±0.10",
+        "0.30\n±0.00"]
+    colorbar = fig.axes[1]
+    assert "2 seeds" in colorbar.get_ylabel()
+    assert "chance" in [t.get_text() for t in colorbar.texts]

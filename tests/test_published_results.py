@@ -114,6 +114,7 @@ def test_cs231n_relu_with_sqrt_two_over_fan_in_stays_near_constant(cs231n_inputs
 
 
 # ---------------------------------------------------------------- theory vs measurement, averaged
+@pytest.mark.slow  # make test-fast skips it
 @pytest.mark.parametrize("activation,init", [("linear", "lecun_normal"), ("relu", "he_normal")])
 def test_measured_variance_within_10_percent_of_prediction_averaged_over_seeds(activation, init):
     """Width 256, depth 10, forward and backward. One ReLU network scatters by ~45 % at layer
@@ -142,6 +143,7 @@ def digits():
     return datasets.train_test_split(X, y, test_fraction=0.25, rng=0)
 
 
+@pytest.mark.slow  # make test-fast skips it
 @pytest.mark.parametrize("init", ["glorot_normal", "he_normal"])
 def test_he_2015_thirty_layer_relu_net_stalls_with_xavier_and_trains_with_he(digits, init):
     """He et al. 2015, fig. 3: a 30-layer plain ReLU net does not learn with Xavier init and

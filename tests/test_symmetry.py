@@ -107,16 +107,18 @@ def test_train_recording_stops_on_divergence():
     assert np.isfinite(rec.loss[0])
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(steps=0), dict(steps=1.5), dict(lr=0.0), dict(lr=[0.1]), dict(layer=5),
-    dict(lr={"weights": [0.1, 0.1]}), dict(lr={"weights": [0.1, 0.1], "biases": [0.1, -1]}),
+@pytest.mark.parametrize("kwargs, error", [
+    (dict(steps=0), ValueError), (dict(steps=1.5), TypeError), (dict(lr=0.0), ValueError),
+    (dict(lr=[0.1]), ValueError), (dict(layer=5), ValueError), (dict(lr="0.1"), TypeError),
+    (dict(lr={"weights": [0.1, 0.1]}), ValueError),
+    (dict(lr={"weights": [0.1, 0.1], "biases": [0.1, -1]}), ValueError),
 ])
-def test_train_recording_rejects_bad_arguments(kwargs):
+def test_train_recording_rejects_bad_arguments(kwargs, error):
     X, y = small_data()
     net = initviz.MLP([2, 2, 1], rng=0)
     args = dict(steps=3, lr=0.1)
     args.update(kwargs)
-    with pytest.raises(ValueError):
+    with pytest.raises(error):
         S.train_recording(net, X, y, **args)
 
 

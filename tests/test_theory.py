@@ -118,8 +118,17 @@ def test_moments_at_infinite_and_nan_q(no_warnings):
     assert all(math.isnan(v) for v in gaussian_moments("tanh", math.nan))
 
 
+def test_layer_sizes_must_be_ints_not_truncated_floats():
+    with pytest.raises(TypeError, match=r"layer_sizes\[0\] must be an int >= 1, got 2.5"):
+        predict_variances([2.5, 3], "he_normal", "relu")
+    with pytest.raises(ValueError, match="at least 2 entries"):
+        predict_variances([3], "he_normal", "relu")
+    assert predict_variances(np.array([4, 4]), "he_normal", "relu").gradient_var == [1.0]
+
+
 def test_unknown_method_or_activation_raise():
-    with pytest.raises(ValueError, match="'exact'.*mean_field.*linearized"):
+    with pytest.raises(ValueError, match="method must be one of 'mean_field', 'linearized', "
+                                         "got 'exact'"):
         gaussian_moments("tanh", 1.0, "exact")
     with pytest.raises(ValueError, match="'gelu'"):
         gaussian_moments("gelu", 1.0)

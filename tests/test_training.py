@@ -154,24 +154,54 @@ def test_training_is_deterministic_given_the_seeds():
     assert other.loss != runs[0][0].loss  # the shuffle seed matters for minibatches
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"epochs": 0}, {"epochs": -1}, {"epochs": 2.5}, {"epochs": True},
-    {"lr": 0.0}, {"lr": -0.1}, {"lr": math.nan}, {"lr": math.inf},
-    {"batch_size": 0}, {"batch_size": -4}, {"batch_size": 2.5}, {"batch_size": True},
+@pytest.mark.parametrize("kwargs, error", [
+    ({"epochs": 0}, ValueError), ({"epochs": -1}, ValueError),
+    ({"epochs": 2.5}, TypeError), ({"epochs": True}, TypeError),
+    ({"lr": 0.0}, ValueError), ({"lr": -0.1}, ValueError), ({"lr": math.nan}, ValueError),
+    ({"lr": math.inf}, ValueError), ({"lr": "0.1"}, TypeError),
+    ({"batch_size": 0}, ValueError), ({"batch_size": -4}, ValueError),
+    ({"batch_size": 2.5}, TypeError), ({"batch_size": True}, TypeError),
 ], ids=repr)
-def test_bad_epochs_lr_or_batch_size_raise_value_error_naming_the_value(kwargs):
+def test_bad_epochs_lr_or_batch_size_raise_naming_the_value(kwargs, error):
+    # the package's rule: a wrong type is a TypeError, a bad value a ValueError
     X, y = linear_problem(n=10)
     args = {"epochs": 3, "lr": 0.1, "batch_size": None, **kwargs}
     (key, value), = kwargs.items()
-    with pytest.raises(ValueError, match=key) as exc:
+    with pytest.raises(error, match=key) as exc:
         train(MLP([3, 2, 1], rng=0), X, y, **args)
     assert repr(value) in str(exc.value)
 
 
-def test_lr_of_the_wrong_type_raises_type_error_naming_it():
+def test_numpy_scalars_are_accepted_for_epochs_and_lr():
     X, y = linear_problem(n=10)
-    with pytest.raises(TypeError, match="lr must be a number, got '0.1'"):
-        train(MLP([3, 2, 1], rng=0), X, y, epochs=3, lr="0.1")
+    a = train(MLP([3, 2, 1], rng=0), X, y, epochs=np.int64(3), lr=np.float32(0.125))
+    b = train(MLP([3, 2, 1], rng=0), X, y, epochs=3, lr=0.125)
+    assert a.loss == b.loss
+
+
+def test_callback_sees_every_epoch_and_can_stop_training():
+    X, y = linear_problem(n=10)
+    seen = []
+
+    def stop_after_three(epoch, history):
+        seen.append((epoch, len(history.loss)))
+        return epoch == 2
+
+    h = train(MLP([3, 2, 1], rng=0), X, y, epochs=10, lr=0.1, callback=stop_after_three)
+    assert seen == [(0, 1), (1, 2), (2, 3)]
+    assert len(h.loss) == 3 and h.stopped_at == 3 and h.diverged_at is None
+    full = train(MLP([3, 2, 1], rng=0), X, y, epochs=3, lr=0.1)
+    assert full.loss == h.loss  # stopping changes nothing before the stop
+
+
+def test_per_layer_learning_rates_update_each_layer_at_its_own_rate():
+    X, y = linear_problem(n=10)
+    net = MLP([3, 2, 1], rng=0)
+    before = [W.copy() for W in net.weights]
+    _, g = net.loss_and_gradients(X, y)
+    train(net, X, y, epochs=1, lr={"weights": [0.1, 0.0001], "biases": [0.2, 0.3]})
+    for W0, W1, gW, rate in zip(before, net.weights, g.weights, (0.1, 0.0001)):
+        np.testing.assert_allclose(W1, W0 - rate * gW, rtol=1e-12, atol=1e-15)
 
 
 def test_mismatched_or_bad_data_raise():

@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from initviz import MLP, propagation, stats
+from initviz import MLP, propagation, stats, weight_bank
 from initviz.propagation import (ACTIVATION_CHOICES, CUSTOM, DTYPES, INIT_CHOICES,
                                  propagate, resolve_initializer)
 
 widgets = pytest.importorskip("initviz.widgets")
+from initviz.widgets import signal as signal_module  # noqa: E402 - after the importorskip
 
 
 def _reference(weight_init, scale, activation, depth, width, batch, seed):
@@ -32,8 +33,8 @@ def _reference(weight_init, scale, activation, depth, width, batch, seed):
     net = MLP([width] * (depth + 1), activation=activation, weight_init="zeros")
     for i in range(depth):
         net.weights[i] = np.asarray(init((width, width), rng=np.random.default_rng([seed, i])))
-    X = np.random.default_rng([seed, propagation._INPUT_STREAM]).standard_normal((batch, width))
-    dz = np.random.default_rng([seed, propagation._OUTPUT_STREAM]).standard_normal((batch, width))
+    X = weight_bank.input_batch(batch, width, seed)
+    dz = weight_bank.output_gradient(batch, width, seed)
     trace = net.trace(X)
     grads = net.backward(trace, dz)
     acts = [stats.describe(a, z, activation)
@@ -99,9 +100,9 @@ def test_unit_draws_are_the_initializers_own_draws():
     width, seed = 16, 5
     for name in INIT_CHOICES:
         init, _ = resolve_initializer(name, 0.7)
-        family, factor_of = propagation._family(init)
         for layer in (0, 3):
-            W = factor_of((width, width)) * propagation._draw_unit(family, width, seed, layer)
+            factor, unit = weight_bank.unit_weights(init, width, seed, layer)
+            W = factor * unit
             ref = init((width, width), rng=np.random.default_rng([seed, layer]))
             np.testing.assert_allclose(W, ref, rtol=1e-12, atol=1e-15, err_msg=name)
 
@@ -140,7 +141,7 @@ def test_he_keeps_a_wide_relu_signal_as_theory_says():
 
 @pytest.mark.parametrize("bad,match", [
     (dict(weight_init="xavier_nromal"), "xavier_normal"),
-    (dict(activation="gelu"), "valid choices"),
+    (dict(activation="gelu"), "activation must be one of 'linear', 'relu'.*got 'gelu'"),
     (dict(depth=0), "depth"),
     (dict(scale=0.0), "scale"),
     (dict(scale=math.inf), "scale"),
@@ -200,6 +201,7 @@ def test_overflow_is_marked_not_raised(activation):
     fig.savefig(io.BytesIO(), format="png")
 
 
+@pytest.mark.slow  # make test-fast skips it
 def test_underflow_and_float64_extremes_draw():
     for dtype in ("float32", "float64"):
         for act in ("tanh", "relu", "sigmoid"):
@@ -217,6 +219,7 @@ def explorer():
     return widgets.SignalExplorer(depth=3, width=16, batch=16, threaded=False)
 
 
+@pytest.mark.slow  # make test-fast skips it
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_setting_gives_a_figure_with_finite_limits(explorer, data):
@@ -242,14 +245,14 @@ def test_any_setting_gives_a_figure_with_finite_limits(explorer, data):
 def _burst(ex, values):
     """Hold the first render while the other values arrive, as a fast drag does."""
     gate, entered = threading.Event(), threading.Event()
-    real = widgets.propagate
+    real = signal_module.propagate
 
     def held(*args, **kwargs):
         entered.set()
         gate.wait(10)
         return real(*args, **kwargs)
 
-    widgets.propagate = held
+    signal_module.propagate = held
     try:
         ex.controls["scale"].value = values[0]
         assert entered.wait(10)
@@ -258,7 +261,7 @@ def _burst(ex, values):
         gate.set()
         assert ex.coalescer.wait(30)
     finally:
-        widgets.propagate = real
+        signal_module.propagate = real
 
 
 @pytest.mark.parametrize("slow", [False, True])
@@ -267,7 +270,7 @@ def test_a_burst_of_slider_changes_costs_at_most_two_frames_and_ends_on_the_last
     ex = widgets.SignalExplorer(depth=6, width=64, batch=64)  # threaded, as in a notebook
     # Which policy applies depends on the expected frame time, which a busy machine inflates:
     # pin it, so the test checks each policy and not the machine's load.
-    monkeypatch.setattr(widgets, "SLOW_FRAME", 0.0 if slow else math.inf)
+    monkeypatch.setattr(signal_module, "SLOW_FRAME", 0.0 if slow else math.inf)
     values = list(np.logspace(-1.5, 0, 30))  # the first differs from the default 0.01
     frames_before = len(ex.frame_times)
     _burst(ex, values)

@@ -4,7 +4,7 @@ Used by the tests in this folder (see conftest.py for the fixtures). Nothing her
 address but 127.0.0.1; every server runs on a temporary copy of the notebooks, with its own
 settings, workspaces and runtime folders, and is stopped by the fixture that started it.
 
-Measured on this project's 2-core machine (FIELD-NOTES, "JupyterLab in a real browser"):
+Measured on this project's 2-core machine:
 wait for the status bar's "| Idle" (the toolbar indicator reads idle before the kernel has
 started), open notebooks with ``?reset`` (old tabs would come back), serve a copy (autosave
 would overwrite stored outputs), turn the news toast off in user settings.
@@ -145,7 +145,7 @@ def kernel_env() -> dict:
 
     MPLBACKEND is dropped: `make test` sets Agg for the package tests, and a kernel that
     inherits it would show "<Figure ...>" text instead of the inline figures. One BLAS thread:
-    the browser takes the other core (FIELD-NOTES, "Threads").
+    the browser takes the other core (2 BLAS threads were 2-2.5x slower then).
     """
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)

@@ -1,0 +1,46 @@
+"""Figure functions: each takes plain arrays (or a result of :mod:`initviz.experiments` or
+:mod:`initviz.comparison`) and returns a matplotlib Figure.
+
+One file per kind of figure:
+
+- :mod:`.figure`: :func:`new_figure`, :class:`ShownFigure`, :data:`DPI`, :data:`PALETTE`, and
+  the notes and edge marks that stand in for values a plot cannot draw.
+- :mod:`.lines`: :func:`plot_layer_std`, :func:`plot_loss_curves`, :func:`plot_scale_sweep`,
+  :func:`legend_outside`.
+- :mod:`.histograms`: :func:`plot_layer_histograms`.
+- :mod:`.decision_boundary`: :func:`plot_decision_boundary`.
+- :mod:`.heatmaps`: :func:`plot_weight_heatmap`, :func:`plot_grid`.
+
+Figures are built with ``matplotlib.figure.Figure``, not pyplot, so nothing is left in
+pyplot's state and a notebook shows a figure once when it is the cell's last expression.
+Layouts are fixed (``subplots_adjust``), with no layout engine to re-run on every draw.
+
+Deep networks overflow, so every function accepts inf and nan: it leaves them out of what it
+draws, keeps the axis limits finite, and writes a note on the panel saying what is missing.
+
+>>> from initviz import plots
+>>> fig = plots.plot_loss_curves({"a": [1.0, 0.5]}); len(fig.axes)
+1
+"""
+
+from .decision_boundary import plot_decision_boundary
+from .figure import DPI, NOTE_COLOR, PALETTE, ShownFigure, new_figure
+from .heatmaps import plot_grid, plot_weight_heatmap
+from .histograms import plot_layer_histograms
+from .lines import legend_outside, plot_layer_std, plot_loss_curves, plot_scale_sweep
+
+__all__ = [
+    "DPI",
+    "PALETTE",
+    "NOTE_COLOR",
+    "new_figure",
+    "ShownFigure",
+    "plot_layer_histograms",
+    "plot_layer_std",
+    "plot_loss_curves",
+    "plot_scale_sweep",
+    "legend_outside",
+    "plot_decision_boundary",
+    "plot_weight_heatmap",
+    "plot_grid",
+]

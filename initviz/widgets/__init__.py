@@ -1,0 +1,110 @@
+"""Live explorers for the lectures: drag a slider, watch the signal vanish or explode.
+
+Two explorers, each an ipywidgets box to display in a notebook, each with a static twin
+that returns a matplotlib Figure for the same settings (for saved notebooks, static pages
+and front ends without the widget extension):
+
+===============================================  =============================================
+live (an ipywidgets VBox)                        static (a matplotlib Figure, 8 x 3 in, dpi 80)
+===============================================  =============================================
+``signal_explorer(weight_init, scale,            ``signal_figure(...)``, same arguments, or
+activation, depth, width, batch, seed, dtype)``  ``explorer.figure()``
+``training_explorer(dataset, runs, seed)``       ``training_figure(dataset, runs, seed)``, or
+                                                 ``explorer.figure()``
+===============================================  =============================================
+
+The static figures show themselves as PNG images when they are a cell's last expression,
+without ``%matplotlib inline`` (:class:`initviz.plots.ShownFigure`). For example, notebook 03's "too
+small" network::
+
+    from initviz import widgets
+    ex = widgets.signal_explorer(activation="tanh", weight_init="random_normal",
+                                 scale=0.01, depth=10, width=250)
+    ex            # cell 1: the live explorer; mark it # NBVAL_IGNORE_OUTPUT
+    ex.figure()   # cell 2: the static figure of the same settings
+
+**Signal explorer.** Controls: initializer (every name of :mod:`initviz.initializers`, plus
+"custom scale", the lecture's ``standard_normal(shape) * scale``), a log slider for the
+weight scale, 1e-3 to 1e2 (a std, a gain or a constant, as its label says; see
+:func:`initviz.propagation.resolve_initializer`), activation, depth (1-50), width (2-1024),
+batch (16-1024), precision (auto, float32, float64), seed and a "resample" button. One
+figure of four linked panels sharing the layer axis: activation histograms and
+back-propagated gradient (dL/dz) histograms, each ONE image (layers x bins); the per-layer
+std of both with the mean-field prediction (:func:`initviz.theory.predict_variances`)
+dashed beside it; the saturated % (tanh, sigmoid) or dead and zero % (ReLU) per layer.
+Overflowed layers are marked (a red row, an x on the edge), never an error. The numbers
+come from :func:`initviz.propagation.propagate`.
+
+**Training explorer.** Pick data set (moons, circles, spiral, digits), initializer, scale,
+activation, layers, width, epochs and learning rate, press "train": the loss curve and the
+decision boundary (2-D data; for digits the accuracy and the first epoch's per-layer std of
+dL/dW) redraw about 25 times while it trains in a worker thread, with a progress bar and a
+"stop" button (seen within ~50 ms). Runs go to slot A or B and are drawn side by side.
+``runs={"A": {...}, "B": {...}}`` trains them when the explorer is built.
+
+**Where each part lives.** ``signal.py`` the signal explorer, ``signal_view.py`` its
+figure; ``training.py`` the training explorer, ``training_view.py`` its figure, ``runs.py``
+its runs (no drawing: settings, network, :func:`initviz.train` with a per-epoch callback);
+``coalescer.py`` the redraw policy below; ``render.py`` PNG frames and shared looks;
+``controls.py`` shared controls. The numbers come from :mod:`initviz.propagation`.
+
+**Speed** (``benchmarks/bench_explorer.py``). A change costs compute + draw + PNG encode.
+The figure is built once and only its data change: two ``imshow`` images instead of
+hundreds of histogram bars, lines and step patches; fixed axes positions (no layout
+engine, no tight bounding box); plain-text tick labels (no mathtext); a key of three texts
+instead of a legend box. Frames are blitted: the axes, ticks and labels are drawn once
+into a cached background and each frame draws only the ~15 data artists over it; the
+background is redrawn only when depth, the histogram range or the std-axis limits change
+(those limits are kept while the values fit). The Agg buffer is PNG-encoded by Pillow at
+compression level 1 and set on an ``ipywidgets.Image``. The compute streams layer by layer
+in bounded memory and runs in float32 where that holds the signal
+(:mod:`initviz.propagation`).
+
+**Why dragging never queues a backlog.** A slider with ``continuous_update=True`` sends
+one message per intermediate value and the kernel handles them one after another, so a
+redraw per value leaves the view running behind the hand. ``continuous_update=False``
+would avoid that but also lose the point of the demo, watching the signal change during the
+drag. So the controls stay live and changes are coalesced (:class:`Coalescer`): a control
+change only stores the latest settings and wakes one worker thread (microseconds on the
+kernel's main thread, which keeps reading messages); the worker draws whatever is latest
+when it is free, and every value that arrived meanwhile but the last is dropped. A drag
+therefore shows a frame every ~50 ms, each at most one frame behind the hand, and after
+the last change the view settles once the frame in progress and one more are drawn: a
+burst of N changes costs a couple of frames, not N (measured in a kernel fed the front
+end's messages: a 0.6 s drag of 30 values at 50 Hz showed 13 frames, the last 0.11 s after
+the last value; 30 values at once showed 3 frames). A frame expected to take longer than
+:data:`SLOW_FRAME` (0.25 s; e.g. 50 x 1024) is instead abandoned between layers as soon as
+a newer value arrives, so the last value is drawn next (abandoning fast frames too would
+starve the view: measured in a kernel, a 50 Hz drag then showed no frame until it ended).
+ipywidgets documents updating widgets from a thread (its messages go out through
+ipykernel's thread-safe IOPub). The first frame is drawn synchronously when an explorer is
+built, so a notebook executed top to bottom stores a finished image.
+"""
+
+from ..plots import ShownFigure
+from .coalescer import Coalescer
+from .render import render_png
+from .runs import TRAIN_DEFAULTS, TrainRun
+from .signal import SIGNAL_DEFAULTS, SIGNAL_LIMITS, SLOW_FRAME, SignalExplorer, signal_explorer
+from .signal_view import SignalView, signal_figure
+from .training import TrainingExplorer, training_explorer
+from .training_view import TrainingView, training_figure
+
+__all__ = [
+    "signal_explorer",
+    "signal_figure",
+    "training_explorer",
+    "training_figure",
+    "SignalExplorer",
+    "TrainingExplorer",
+    "SignalView",
+    "TrainingView",
+    "TrainRun",
+    "Coalescer",
+    "render_png",
+    "ShownFigure",
+    "SIGNAL_DEFAULTS",
+    "SIGNAL_LIMITS",
+    "SLOW_FRAME",
+    "TRAIN_DEFAULTS",
+]

@@ -1,0 +1,248 @@
+"""The live signal-propagation explorer: drag a slider, watch the signal vanish or explode."""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+from .. import propagation
+from ..propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBank, propagate
+from .coalescer import Coalescer
+from .controls import log_slider
+from .render import BAD_COLOR, FIGSIZE, LIVE_DPI, STATIC_DPI, fmt
+from .signal_view import SignalView, signal_figure
+
+__all__ = ["SignalExplorer", "signal_explorer", "SIGNAL_DEFAULTS", "SIGNAL_LIMITS",
+           "SLOW_FRAME"]
+
+#: The explorer's defaults (10 layers x 256 wide, batch 512: the benchmark's "default").
+SIGNAL_DEFAULTS = dict(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
+                       width=256, batch=512, seed=0, dtype="auto")
+#: The slider ranges: (low, high) for scale, depth, width, and the batch choices.
+SIGNAL_LIMITS = dict(scale=(1e-3, 1e2), depth=(1, 50), width=(2, 1024),
+                     batch=(16, 32, 64, 128, 256, 512, 1024))
+
+#: A frame expected to take longer than this (seconds) is abandoned when a newer value comes.
+SLOW_FRAME = 0.25
+
+
+def _work(settings):
+    """A frame's cost in arbitrary units: the matrix products plus a fixed part (drawing)."""
+    return 2.0 * settings["depth"] * settings["width"] ** 2 * settings["batch"] + 3e8
+
+
+class SignalExplorer(W.VBox):
+    """The live signal-propagation explorer (an ipywidgets VBox; see the module docstring).
+
+    Args: as :func:`signal_explorer`.
+    Attributes:
+        controls: dict name -> control widget (weight_init, scale, activation, depth, width,
+            batch, seed) plus ``resample`` (a Button).
+        image: the ``ipywidgets.Image`` showing the current frame (PNG bytes in ``.value``).
+        view: the :class:`SignalView`. coalescer: the :class:`Coalescer`.
+        frame_settings: the settings of the frame on screen. frame_times: seconds per frame
+            (compute + draw + encode + send); frame_profile: per frame, the seconds of each
+            step, the dtype and the running count of full (non-blit) draws.
+    """
+
+    def __init__(self, weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
+                 width=256, batch=512, seed=0, dtype="auto", *, threaded=True, dpi=LIVE_DPI):
+        # validate before building anything
+        propagation.check_settings(weight_init, scale, activation, depth, width, batch, seed,
+                                   dtype)
+        s_lo, s_hi = SIGNAL_LIMITS["scale"]
+        d_lo, d_hi = SIGNAL_LIMITS["depth"]
+        w_lo, w_hi = SIGNAL_LIMITS["width"]
+        narrow = {"style": {"description_width": "50px"}}
+        c = self.controls = dict(
+            weight_init=W.Dropdown(options=INIT_CHOICES, value=weight_init,
+                                   description="initializer",
+                                   style={"description_width": "70px"}),
+            scale=log_slider(scale, "std", s_lo, s_hi),
+            activation=W.Dropdown(options=ACTIVATION_CHOICES, value=activation,
+                                  description="activation", style={"description_width": "70px"}),
+            depth=W.IntSlider(value=depth, min=min(d_lo, depth), max=max(d_hi, depth),
+                              description="depth", **narrow),
+            width=W.IntSlider(value=width, min=min(w_lo, width), max=max(w_hi, width),
+                              description="width", **narrow),
+            batch=W.SelectionSlider(options=sorted(set(SIGNAL_LIMITS["batch"]) | {batch}),
+                                    value=batch, description="batch", **narrow),
+            seed=W.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed",
+                                  style={"description_width": "40px"},
+                                  layout=W.Layout(width="130px")),
+            dtype=W.ToggleButtons(options=propagation.DTYPES, value=dtype,
+                                  description="precision",
+                                  tooltips=["float32 where theory says it is safe, else float64",
+                                            "what PyTorch and Keras use: overflows past 3e38",
+                                            "follows a signal from 1e-300 to 1e300"],
+                                  style={"description_width": "70px", "button_width": "72px"}),
+        )
+        c["resample"] = W.Button(description="resample", tooltip="new random weights and data "
+                                 "(seed + 1)", layout=W.Layout(width="90px"))
+        self.image = W.Image(format="png", layout=W.Layout(width=f"{int(FIGSIZE[0] * dpi)}px"))
+        self.status = W.HTML()
+        self.view = SignalView(dpi=dpi, blit=True)
+        self.bank = WeightBank()
+        self.frame_settings = None
+        self.frame_times = []
+        self.frame_profile = []
+        self._muted = False
+        self._cost = None  # (seconds, work) of the last frame
+        self.coalescer = Coalescer(self._render, threaded=threaded, on_error=self._show_error)
+        self._sync_scale_label()
+        rows = [W.HBox([c["weight_init"], c["scale"], c["activation"]]),
+                W.HBox([c["depth"], c["width"], c["batch"]]),
+                W.HBox([c["dtype"], c["seed"], c["resample"]]),
+                self.image, self.status]
+        super().__init__(rows)
+        self._render(self.settings(), lambda: False)  # first frame, synchronously
+        for name in SIGNAL_DEFAULTS:
+            c[name].observe(self._changed, names="value")
+        c["resample"].on_click(self._resample)
+
+    def __repr__(self):
+        # the text a front end without the widget extension shows instead of the widget
+        s = self.settings()
+        return (f"SignalExplorer({s['weight_init']}, scale {s['scale']:.3g}, {s['activation']}, "
+                f"{s['depth']} x {s['width']}, batch {s['batch']}): a live widget; "
+                "signal_figure(...) draws it statically")
+
+    # -- settings
+    def settings(self) -> dict:
+        """The settings the controls show now: a dict with the keys of SIGNAL_DEFAULTS."""
+        return {k: self.controls[k].value for k in SIGNAL_DEFAULTS}
+
+    def _sync_scale_label(self):
+        meaning = propagation.scale_meaning(self.controls["weight_init"].value)
+        self.controls["scale"].description = meaning
+        self.controls["scale"].disabled = meaning == "unused"
+
+    def _changed(self, change):
+        if self._muted:
+            return
+        if change["owner"] is self.controls["weight_init"]:
+            self._sync_scale_label()
+        self.coalescer.submit(self.settings())
+
+    def _resample(self, _button=None):
+        self.controls["seed"].value = self.controls["seed"].value + 1
+
+    # -- rendering
+    def _render(self, settings, cancel):
+        t0 = time.perf_counter()
+        # A newer value makes this frame stale. A fast frame is finished anyway, so a drag
+        # shows a frame every ~50 ms instead of none until the hand stops; a slow one
+        # (expected over SLOW_FRAME seconds, e.g. 50 x 1024) is abandoned between layers.
+        slow = self._expected_time(settings) > SLOW_FRAME
+        stale = (lambda: slow and cancel())
+        r = propagate(**settings, bank=self.bank, cancel=stale)
+        if stale():
+            raise Cancelled
+        t1 = time.perf_counter()
+        self.view.update(r)
+        t2 = time.perf_counter()
+        png = self.view.render()
+        if stale():
+            raise Cancelled
+        t3 = time.perf_counter()
+        self.image.value = png  # serialized and sent to the front end here
+        self.frame_settings = dict(settings)
+        t4 = time.perf_counter()
+        self.status.value = self._status_text(r, t4 - t0)
+        self.frame_times.append(t4 - t0)
+        self._cost = (t4 - t0, _work(settings))
+        draw, encode = self.view.last_times
+        self.frame_profile.append(dict(compute=t1 - t0, update=t2 - t1, draw=draw,
+                                       encode=encode, send=t4 - t3, dtype=r.dtype,
+                                       full_draws=self.view.full_draws))
+
+    def _expected_time(self, settings):
+        """Seconds a frame of these settings should take, scaled from the last frame."""
+        if self._cost is None:
+            return 0.0
+        seconds, work = self._cost
+        return seconds * _work(settings) / work
+
+    @staticmethod
+    def _status_text(r, dt):
+        A, G = r.activations, r.gradients
+        last = f"last layer: activation std {fmt(A.std[-1])}"
+        if r.predicted_act_std is not None:
+            last += f" (theory {fmt(r.predicted_act_std[-1])})"
+        first = f"layer 1: gradient std {fmt(G.std[0])}"
+        if r.predicted_grad_std is not None:
+            first += f" (theory {fmt(r.predicted_grad_std[0])})"
+        bad = int(np.sum((A.nonfinite > 0) | (G.nonfinite > 0)))
+        extra = f"; <b style='color:{BAD_COLOR}'>{bad} layers overflowed</b>" if bad else ""
+        act = r.settings["activation"]
+        if act in ("tanh", "sigmoid"):
+            extra += f"; saturated up to {100 * A.saturated.max():.3g}%"
+        elif act in ("relu", "leaky_relu"):
+            extra += f"; dead units up to {100 * A.dead.max():.3g}%"
+        return (f"<span style='font-size:90%'>{r.label}: weight std {fmt(r.weight_std)}. "
+                f"{last}; {first}{extra}. [{r.dtype}, {dt * 1e3:.0f} ms]</span>")
+
+    def _show_error(self, err):
+        self.status.value = f"<b style='color:{BAD_COLOR}'>{type(err).__name__}: {err}</b>"
+
+    # -- API
+    def update(self, **settings) -> Figure:
+        """Set controls and render synchronously (for scripts and tests); returns the Figure.
+
+        Raises:
+            TypeError: an unknown setting; ValueError: an invalid value (nothing changes).
+        """
+        unknown = set(settings) - set(SIGNAL_DEFAULTS)
+        if unknown:
+            raise TypeError(f"unknown settings {sorted(unknown)}; valid: {list(SIGNAL_DEFAULTS)}")
+        new = {**self.settings(), **settings}
+        propagation.check_settings(**new)
+        self.coalescer.wait()  # never draw while the worker draws
+        self._muted = True
+        try:
+            for k, v in settings.items():
+                w = self.controls[k]
+                if k == "batch" and v not in w.options:
+                    w.options = sorted(set(w.options) | {v})
+                if k in ("scale", "depth", "width"):
+                    w.min, w.max = min(w.min, v), max(w.max, v)
+                w.value = v
+            self._sync_scale_label()
+        finally:
+            self._muted = False
+        self._render(self.settings(), lambda: False)
+        return self.view.fig
+
+    def figure(self, dpi=STATIC_DPI) -> Figure:
+        """A static Figure of the current settings (to store in a notebook)."""
+        return signal_figure(**self.settings(), dpi=dpi)
+
+
+def signal_explorer(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
+                    width=256, batch=512, seed=0, dtype="auto") -> SignalExplorer:
+    """The live signal-propagation explorer, opened at the given settings.
+
+    Args:
+        weight_init: a name from :data:`initviz.propagation.INIT_CHOICES` (every
+            initializer of :mod:`initviz.initializers`, and ``"custom scale"``).
+        scale: the slider value, 1e-3 to 1e2 on the slider (any value > 0 here): the std of
+            random_normal, random_uniform and custom scale; the gain of lecun_*, glorot_*,
+            he_*, variance_scaling and orthogonal (1 = as published); the value of
+            constant; unused for zeros and ones.
+        activation: linear, relu, leaky_relu, tanh or sigmoid (every layer).
+        depth: 1-50 layers; width: 2-1024 units; batch: samples (16-1024 on the slider);
+        seed: int >= 0 for weights, inputs and the injected gradient.
+        dtype: "auto" (float32 where the theory says float32 holds the signal, else
+            float64), "float32" (what PyTorch and Keras compute in: a deep enough network
+            overflows to inf/nan, or underflows to 0) or "float64".
+    Returns:
+        :class:`SignalExplorer`, a widget: make it the last expression of a cell.
+    Raises:
+        ValueError, TypeError: invalid settings (before any widget is built).
+    """
+    propagation.check_settings(weight_init, scale, activation, depth, width, batch, seed,
+                               dtype)
+    return SignalExplorer(weight_init, scale, activation, depth, width, batch, seed, dtype)
