@@ -13,7 +13,8 @@ notebook usually does: ``ipywidgets.interactive`` around a function that builds 
 :class:`initviz.MLP`, runs :func:`initviz.stats.signal_propagation` (the whole trace kept
 in float64), and draws a fresh ``plt.subplots(2, 5)`` grid of ``ax.hist`` panels
 (activations of 5 layers above, gradients below) with ``tight_layout``, shown by the inline
-backend (PNG, ``bbox_inches="tight"``), at the explorer's pixel size (8 x 3 in, 100 dpi).
+backend (PNG, ``bbox_inches="tight"``), at the explorer's size and pixel density
+(``widgets.render.FIGSIZE`` at ``LIVE_DPI``: 9 x 4 in at 150 dpi).
 It shows less than the explorer (5 layers, no std panel, no theory, no readout), so the
 ratio is conservative.
 
@@ -37,8 +38,9 @@ import tracemalloc
 
 import numpy as np
 
-TARGET_MS = 60.0
-TARGET_RATIO = 8.0
+TARGET_MS = 60.0       # median, default setting
+TARGET_P90_MS = 100.0  # 90th percentile, default setting
+TARGET_RATIO = 10.0    # naive median / explorer median, same run
 
 
 def _fmt_s(seconds):
@@ -102,7 +104,9 @@ class Naive:
         import ipywidgets as W
         import matplotlib.pyplot as plt
 
-        plt.rcParams["figure.dpi"] = 100
+        from initviz.widgets.render import LIVE_DPI
+
+        plt.rcParams["figure.dpi"] = LIVE_DPI
         self.published = 0
 
         def publish(data, metadata=None, **kwargs):  # what the kernel would send
@@ -156,8 +160,10 @@ def naive_plot(weight_init, scale, activation, depth, width, batch, seed):
     net = MLP([width] * (depth + 1), activation=activation, weight_init=init, rng=seed)
     X = np.random.default_rng(seed).standard_normal((batch, width))
     _, grads = stats.signal_propagation(net, X, rng=seed)
+    from initviz.widgets.render import FIGSIZE
+
     layers = np.unique(np.linspace(0, depth - 1, 5).round().astype(int))
-    fig, axes = plt.subplots(2, 5, figsize=(8, 3))
+    fig, axes = plt.subplots(2, 5, figsize=FIGSIZE)
     with np.errstate(all="ignore"):
         for col, i in enumerate(layers):
             for row, values in enumerate((grads.trace.activations[i], grads.pre_activations[i])):
@@ -167,9 +173,9 @@ def naive_plot(weight_init, scale, activation, depth, width, batch, seed):
                 if v.size and np.ptp(v) < 1e300:
                     ax.hist(v, 50)
                 ax.set_title(f"layer {i + 1}, std {np.std(v) if v.size else math.nan:.2g}",
-                             fontsize=7)
-                ax.tick_params(labelsize=6)
-    fig.suptitle(f"{label}, {activation}", fontsize=9)
+                             fontsize=10)
+                ax.tick_params(labelsize=10)
+    fig.suptitle(f"{label}, {activation}", fontsize=12)
     fig.tight_layout()
     plt.show()
 
@@ -277,6 +283,10 @@ def main(argv=None):
     for key in ("compute", "update", "draw", "encode", "send"):
         vals = [p[key] for p in profiles]
         print(f"  {key:<8} {1e3 * _median(vals):6.1f}")
+    view = [p["update"] + p["draw"] + p["encode"] for p in profiles]
+    print(f"  the figure alone (update + draw + encode): median {1e3 * _median(view):.1f}, "
+          f"p90 {1e3 * _pct(view, 90):.1f} ms; frames of {ex.view.fig.canvas.get_width_height()} "
+          f"px, the last {len(ex.image.value) / 1024:.0f} KB")
     rest = [t - sum(p[k] for k in ("compute", "update", "draw", "encode", "send"))
             for t, p in zip(times, profiles)]
     print(f"  {'other':<8} {1e3 * _median(rest):6.1f}   (status text, thread hand-off)")
@@ -293,9 +303,12 @@ def main(argv=None):
         print(f"  naive (whole float64 trace):       {mem_naive / 2**20:.0f} MiB")
 
     ok_ms = med * 1e3 <= TARGET_MS
+    p90 = _pct(times, 90)
+    ok_p90 = p90 * 1e3 <= TARGET_P90_MS
     ok_ratio = nmed / med >= TARGET_RATIO
     print(f"\ntarget default median <= {TARGET_MS:.0f} ms: {'PASS' if ok_ms else 'MISS'} "
-          f"({med * 1e3:.0f} ms); >= {TARGET_RATIO:.0f}x naive: "
+          f"({med * 1e3:.0f} ms); p90 <= {TARGET_P90_MS:.0f} ms: "
+          f"{'PASS' if ok_p90 else 'MISS'} ({p90 * 1e3:.0f} ms); >= {TARGET_RATIO:.0f}x naive: "
           f"{'PASS' if ok_ratio else 'MISS'} ({nmed / med:.1f}x)")
     return 0
 

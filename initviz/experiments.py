@@ -211,26 +211,41 @@ def _fmt(x):
 
 
 def summary_table(results: dict, layers=(1, 5, 10)) -> str:
-    """A text table of deep stacks: activation std at some layers, the last layer's
-    saturated fraction and inf/nan count, and the gradient std at the first and last layer.
+    """A text table of deep stacks: activation std at some layers and the last hidden layer's
+    signal std (:func:`initviz.stats.signal_std`), its saturated fraction and inf/nan
+    count, and at the first layer the gradient's std beside its median magnitude (a
+    heavy-tailed gradient has a std far above its typical entry), and the last layer's
+    gradient std.
 
     Args:
         results: dict name -> :class:`StackResult`.
         layers: 1-based hidden layers whose activation std is shown (those that exist).
     Returns:
         str, numbers rounded to 3 significant digits.
+    Raises:
+        TypeError: results is not a dict; ValueError: it is empty.
+
+    >>> r = deep_stack(width=50, depth=3, activation="linear", weight_init="lecun_normal", rng=0)
+    >>> print(summary_table({"lecun": r}, layers=(1, 3)).splitlines()[0])
+     init  std a1  std a3  signal a_last  saturated  inf/nan  std g1  median |g1|  std g_last
     """
-    if not isinstance(results, dict) or not results:
+    if not isinstance(results, dict):
+        raise TypeError(f"results must be a dict name -> StackResult, got {type(results).__name__}")
+    if not results:
         raise ValueError("results must be a non-empty dict name -> StackResult")
-    header = ["init"]
     shown = sorted({int(l) for l in layers})
-    header += [f"std a{l}" for l in shown] + ["saturated", "inf/nan", "std g1", "std g_last"]
+    header = ["init"] + [f"std a{l}" for l in shown] + ["signal a_last", "saturated",
+                                                        "inf/nan", "std g1", "median |g1|",
+                                                        "std g_last"]
     lines = [header]
     for name, r in results.items():
         a = r.column("activations", "std")
         g = r.column("gradients", "std")
+        last = min(max(shown), r.depth)
         row = [str(name)] + [_fmt(a[l - 1]) if 1 <= l <= r.depth else "-" for l in shown]
-        row += [_fmt(r.column("activations", "saturated")[-1]),
-                str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]), _fmt(g[-1])]
+        row += [_fmt(r.column("activations", "signal_std")[last - 1]),
+                _fmt(r.column("activations", "saturated")[-1]),
+                str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]),
+                _fmt(r.column("gradients", "median_abs")[0]), _fmt(g[-1])]
         lines.append(row)
     return text_table(lines)

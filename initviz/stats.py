@@ -19,8 +19,13 @@ from ._util import text_table
 from .activations import get_activation
 from .mlp import MLP
 
-__all__ = ["LayerStats", "NetworkStats", "finite_moments", "zeros_and_dead", "describe",
-           "network_stats", "signal_propagation", "format_table"]
+__all__ = ["LayerStats", "NetworkStats", "finite_moments", "zeros_and_dead", "signal_std",
+           "magnitudes", "input_similarity", "describe", "network_stats", "signal_propagation", "format_table",
+           "NEAR_ZERO"]
+
+#: |value| below this counts as "near zero" (:func:`magnitudes`): a thousandth of the
+#: standard-normal signal the lessons inject (inputs and output gradients have std 1).
+NEAR_ZERO = 1e-3
 
 
 def finite_moments(values) -> tuple[float, float, int]:
@@ -100,6 +105,119 @@ def zeros_and_dead(values) -> tuple[float, float]:
     return float(zeros), float(np.mean(is_zero.reshape(-1, v.shape[-1]).all(axis=0)))
 
 
+def signal_std(values) -> float:
+    """How much a layer's units vary with the input: the std over the samples of each unit,
+    as a root mean square over the units.
+
+    The layer std (:func:`finite_moments`) is taken over samples *and* units, so it also
+    counts how far units sit from each other at a fixed input: fixed per-unit offsets (a
+    sigmoid's 0.5 shifted by a weight, a bias) are spread without signal. The signal std
+    counts only what changes with the input; a layer can have a large layer std and no
+    signal left (its units then answer every input alike). Overflow-safe, never warns;
+    inf/nan values are left out of their unit's std, units with fewer than 2 finite
+    values out of the root mean square.
+
+    Args:
+        values: (n_samples, n_units), or any shape with units on the last axis; a 1-D
+            array is one unit.
+    Returns:
+        A float >= 0, or nan if no unit has 2 finite values.
+
+    >>> X = np.array([[0.5, 3.0], [0.5, 3.0]])       # two inputs, two units at fixed offsets
+    >>> finite_moments(X)[1], signal_std(X)          # layer std 1.25, no signal at all
+    (1.25, 0.0)
+    >>> signal_std(np.array([[1.0, 10.0], [-1.0, 10.0]]))   # sqrt((1 + 0) / 2)
+    0.7071067811865476
+    """
+    v = np.asarray(values)
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    v = v.reshape(-1, 1) if v.ndim < 2 else v.reshape(-1, v.shape[-1])
+    if v.size == 0:
+        return math.nan
+    with np.errstate(all="ignore"):
+        col = v.var(axis=0)
+        rms = float(np.sqrt(np.mean(col)))
+        info = np.finfo(v.dtype)
+        # exact unless a value was inf/nan (then nan) or a square overflowed (inf) or
+        # underflowed (below tiny / eps the squares lose their digits): then rescale
+        if math.isfinite(rms) and rms > math.sqrt(float(info.tiny / info.eps)):
+            return rms
+        finite = np.isfinite(v)
+        big = float(np.max(np.abs(v), where=finite, initial=0.0))
+        if big == 0.0:
+            return 0.0 if finite.sum(axis=0).max() >= 2 else math.nan
+        u = v / big
+        ok = finite.sum(axis=0) >= 2
+        if not ok.any():
+            return math.nan
+        col = np.nanvar(np.where(finite, u, np.nan)[:, ok], axis=0)
+        return float(np.sqrt(np.mean(col))) * big
+
+
+def magnitudes(values) -> tuple[float, float]:
+    """The median of |value| and the fraction of values with |value| < :data:`NEAR_ZERO`,
+    over the finite values.
+
+    Back-propagated gradients can be heavy-tailed: through saturated tanh units a few
+    unsaturated paths carry large values while most entries are near 0, so the std alone
+    says the gradient grows when for most weights it vanishes. Quote the median beside it.
+
+    Returns:
+        ``(median_abs, near_zero)``: floats (nan, nan if nothing is finite).
+
+    >>> median_abs, near_zero = magnitudes(np.array([1e-6, -2e-5, 3e-4, 1e4]))  # std ~4e3
+    >>> round(median_abs, 10), near_zero
+    (0.00016, 0.75)
+    """
+    v = np.abs(np.asarray(values).reshape(-1))
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    with np.errstate(all="ignore"):
+        total = float(v.sum())
+    if not math.isfinite(total):
+        v = v[np.isfinite(v)]
+    if v.size == 0:
+        return math.nan, math.nan
+    return float(np.median(v)), float(np.count_nonzero(v < NEAR_ZERO) / v.size)
+
+
+def input_similarity(values) -> float:
+    """The mean cosine similarity between the representations of two different inputs.
+
+    Row i of ``values`` is the layer's output for input i; the cosine of rows i and j is 1
+    when the layer maps the two inputs to the same direction (it no longer tells them
+    apart) and near 0 for unrelated directions. The mean is over all pairs i < j; rows that
+    are all zero or hold inf/nan are left out. The correlation map of signal-propagation
+    theory (Poole et al. 2016) follows the same quantity layer by layer.
+
+    Args:
+        values: (n_samples, n_units), n_samples >= 2.
+    Returns:
+        A float in [-1, 1], or nan if fewer than 2 rows are usable.
+    Raises:
+        ValueError: values is not 2-D.
+
+    >>> input_similarity(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]))  # cosines 0, 1, 0
+    0.3333333333333333
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.ndim != 2:
+        raise ValueError(f"values must be (n_samples, n_units), got shape {v.shape}")
+    with np.errstate(all="ignore"):
+        v = v[np.isfinite(v).all(axis=1)]
+        big = float(np.abs(v).max()) if v.size else 0.0
+        if big > 0:
+            v = v / big  # the norms' squares stay in range
+        norms = np.linalg.norm(v, axis=1)
+        u = v[norms > 0] / norms[norms > 0, None]
+    n = u.shape[0]
+    if n < 2:
+        return math.nan
+    c = u @ u.T
+    return float((c.sum() - np.trace(c)) / (n * (n - 1)))
+
+
 @dataclass(frozen=True)
 class LayerStats:
     """Statistics of one layer's values (activations, pre-activations or gradients).
@@ -111,6 +229,10 @@ class LayerStats:
         dead: fraction of units (columns) that are 0 on every sample (ReLU: dead units).
         nonfinite: number of inf/nan values.
         size: number of values.
+        signal_std: how much the units vary with the input (:func:`signal_std`); below
+            ``std`` where units sit at fixed offsets.
+        median_abs, near_zero: the median |value| and the fraction below
+            :data:`NEAR_ZERO` (:func:`magnitudes`), for heavy-tailed gradients.
 
     >>> describe(np.array([[0.0, 2.0], [0.0, -2.0]])).as_dict()["dead"]
     0.5
@@ -123,6 +245,9 @@ class LayerStats:
     dead: float
     nonfinite: int
     size: int
+    signal_std: float = math.nan
+    median_abs: float = math.nan
+    near_zero: float = math.nan
 
     def as_dict(self):
         return asdict(self)
@@ -153,7 +278,8 @@ def describe(values, pre_activations=None, activation=None) -> LayerStats:
         if act.saturates:
             saturated = float(np.mean(act.saturated(pre_activations)))
     zeros, dead = zeros_and_dead(v)
-    return LayerStats(mean, std, saturated, zeros, dead, n_bad, int(v.size))
+    return LayerStats(mean, std, saturated, zeros, dead, n_bad, int(v.size), signal_std(v),
+                      *magnitudes(v))
 
 
 @dataclass
@@ -247,7 +373,8 @@ def _fmt(x, digits):
     return f"{x:.{digits}g}"  # prints inf, -inf and nan as such
 
 
-_FIELDS = ("mean", "std", "saturated", "zeros", "dead", "nonfinite", "size")
+_FIELDS = ("mean", "std", "signal_std", "saturated", "zeros", "dead", "nonfinite", "size",
+           "median_abs", "near_zero")
 _KINDS = ("activations", "pre_activations", "gradients", "weight_gradients")
 
 

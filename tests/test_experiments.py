@@ -125,10 +125,16 @@ def test_summary_table_rows_and_rounding():
     table = experiments.summary_table({"a": r, "b": r}, layers=(1, 3, 5))
     lines = table.splitlines()
     assert len(lines) == 3
-    assert lines[0].split() == ["init", "std", "a1", "std", "a3", "std", "a5", "saturated",
-                                "inf/nan", "std", "g1", "std", "g_last"]
-    assert lines[1].split()[3] == "-"  # layer 5 does not exist
-    assert f"{r.column('activations', 'std')[0]:.3g}" in lines[1]
+    assert lines[0].split() == ["init", "std", "a1", "std", "a3", "std", "a5", "signal",
+                                "a_last", "saturated", "inf/nan", "std", "g1", "median",
+                                "|g1|", "std", "g_last"]
+    cells = lines[1].split()
+    assert cells[3] == "-"  # layer 5 does not exist
+    assert cells[1] == f"{r.column('activations', 'std')[0]:.3g}"
+    # the independent formulas: signal = RMS over units of the per-unit std; median |dL/dz1|
+    a3 = r.activations[-1]
+    assert cells[4] == f"{np.sqrt(np.mean(np.var(a3, axis=0))):.3g}"
+    assert cells[8] == f"{np.median(np.abs(r.gradients[0])):.3g}"
 
 
 @pytest.mark.parametrize("kwargs, error", [

@@ -25,7 +25,7 @@ def render(make_figure):
     assert isinstance(fig, Figure)
     assert fig.dpi == plots.DPI
     width, height = fig.get_size_inches()
-    assert width <= 8.0 and height <= 4.0
+    assert width <= 9.0 and height <= 4.5  # see the size rule in initviz/plots/figure.py
     return fig
 
 
@@ -73,7 +73,9 @@ def test_measurement_modules_do_not_import_matplotlib(module):
 def test_figures_show_in_jupyter_without_pyplot():
     # Jupyter calls _repr_png_ when the inline backend has not registered a formatter.
     fig = render(lambda: plots.plot_layer_std([1.0, 0.5]))
-    assert fig._repr_png_().startswith(b"\x89PNG")
+    png, metadata = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+    assert metadata["width"] == 6.0 * plots.CSS_DPI and metadata["alt"] == fig.description
 
 
 # ----------------------------------------------------------------------------- histograms
@@ -354,9 +356,10 @@ def test_decision_boundary_output_forms(predict):
         return predict(Z)
 
     fig = render(lambda: plots.plot_decision_boundary(recording_predict, X, y, resolution=30))
-    (ax,) = fig.axes
-    assert seen == [(900, 2)]
-    assert tuple(fig.get_size_inches()) == (4.0, 4.0)
+    ax, colorbar = fig.axes
+    assert seen == [(900 + len(X), 2)]  # one call: the grid, then the points
+    assert tuple(fig.get_size_inches()) == (4.6, 4.0)
+    assert colorbar.get_ylabel() in ("P(class 1)", "predicted class")
     assert len(ax.collections) >= 2  # filled contours and the scattered points
     low, high = X.min(axis=0), X.max(axis=0)
     assert ax.get_xlim()[0] < low[0] and ax.get_xlim()[1] > high[0]
@@ -368,7 +371,20 @@ def test_decision_boundary_of_a_constant_prediction(value):
     # A network whose units are all identical (constant init) can predict 0.5 everywhere.
     X, y = moons_like()
     fig = render(lambda: plots.plot_decision_boundary(lambda Z: np.full(len(Z), value), X, y))
-    assert len(fig.axes) == 1
+    assert len(fig.axes) == 2  # the plane and its colour bar
+    assert f"output {value:g}\neverywhere:\nno boundary" in texts(fig)
+    assert "no boundary" in fig.description and "at chance" in fig.description
+
+
+def test_decision_boundary_output_of_one_half_is_white():
+    # An output of exactly 0.5 (zero initialization) sits in the middle, white, band.
+    X, y = moons_like()
+    fig = render(lambda: plots.plot_decision_boundary(lambda Z: np.full(len(Z), 0.5), X, y))
+    (filled,) = [c for c in fig.axes[0].collections if hasattr(c, "levels")]
+    band = np.searchsorted(filled.levels, 0.5)
+    assert filled.levels[band - 1] < 0.5 < filled.levels[band]
+    white = filled.cmap((0.5 - filled.levels[0]) / np.ptp(filled.levels))[:3]
+    assert white == (1, 1, 1)
 
 
 def test_decision_boundary_into_given_axes_side_by_side():
@@ -378,8 +394,21 @@ def test_decision_boundary_into_given_axes_side_by_side():
     assert plots.plot_decision_boundary(sigmoid_of_sum, X, y, ax=left, title="A") is fig
     assert plots.plot_decision_boundary(sigmoid_of_sum, X, y, ax=right, title="B") is fig
     render(lambda: fig)
-    assert len(fig.axes) == 2
+    assert len(fig.axes) == 2  # no colour bar unless asked for
     assert [ax.get_title() for ax in fig.axes] == ["A", "B"]
+    assert fig.description.startswith("A: decision regions") and "B: decision" in fig.description
+
+
+def test_decision_boundaries_side_by_side_share_one_colour_bar():
+    X, y = moons_like()
+    fig = render(lambda: plots.plot_decision_boundaries(
+        {"zeros": lambda Z: np.full(len(Z), 0.5), "fit": sigmoid_of_sum}, X, y, title="t"))
+    *panels, colorbar = fig.axes
+    assert [ax.get_title() for ax in panels] == ["zeros", "fit"]
+    assert colorbar.get_ylabel() == "P(class 1)"
+    assert "zeros: P(class 1) is 0.5 everywhere" in fig.description
+    with pytest.raises(ValueError, match="1 to 4"):
+        plots.plot_decision_boundaries({}, X, y)
 
 
 def test_decision_boundary_with_nonfinite_points_and_predictions():
@@ -409,7 +438,7 @@ def test_decision_boundary_with_nonfinite_points_and_predictions():
         (sigmoid_of_sum, np.zeros((3, 2)), [0, 1], ValueError, r"y.*\(3,\).*\(2,\)"),
         (sigmoid_of_sum, np.zeros((3, 2)), [0, 0.5, 1], ValueError, "integer class labels"),
         (sigmoid_of_sum, np.full((2, 2), np.nan), [0, 1], ValueError, "no finite row"),
-        (lambda Z: Z[:1], np.eye(2), [0, 1], ValueError, r"shape \(1, 2\) for 40000 points"),
+        (lambda Z: Z[:1], np.eye(2), [0, 1], ValueError, r"shape \(1, 2\) for 40002 points"),
         (lambda Z: 3 * Z[:, 0], np.eye(2), [0, 1], ValueError, r"outside|\[0, 1\]"),
     ],
 )
@@ -436,13 +465,28 @@ def test_heatmap_list_with_titles_and_constant_matrix():
     rng = np.random.default_rng(0)
     mats = [np.full((4, 6), 0.3), rng.standard_normal((6, 5)), np.zeros((5, 1))]
     fig = render(lambda: plots.plot_weight_heatmap(mats, titles=["a", "b", "c"], title="init"))
-    assert len(fig.axes) == 6
-    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(fig.axes) == 4  # three images and one colour bar: one scale for all
+    images = [ax.images[0] for ax in fig.axes[:3]]
     assert [im.axes.get_title() for im in images] == ["a", "b", "c"]
-    for im, W in zip(images, mats):
+    m = max(np.abs(W).max() for W in mats)
+    assert all(im.get_clim() == (-m, m) for im in images)
+    assert "one scale" in fig.axes[3].get_ylabel()
+    assert "init" in texts(fig)
+    assert "a: 4 x 6, values 0.3 to 0.3, 1 distinct column of 6" in fig.description
+
+    fig = render(lambda: plots.plot_weight_heatmap(mats, shared_scale=False))
+    assert len(fig.axes) == 6  # each image its own colour bar
+    for im, W in zip([ax.images[0] for ax in fig.axes if ax.images], mats):
         m = np.abs(W).max() or 1.0  # an all-zero matrix gets limits (-1, 1)
         assert im.get_clim() == (-m, m)
-    assert "init" in texts(fig)
+
+
+def test_heatmap_row_labels():
+    fig = render(lambda: plots.plot_weight_heatmap(np.ones((3, 2)), row_labels=["x1", "x2", "b"]))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["x1", "x2", "b"]
+    assert fig.axes[0].get_ylabel() == "row"
+    with pytest.raises(ValueError, match="row_labels"):
+        plots.plot_weight_heatmap(np.ones((3, 2)), row_labels=["x1"])
 
 
 def test_heatmap_of_values_near_the_float_limit():
@@ -494,7 +538,9 @@ def test_scale_sweep_one_log_log_axes_with_the_vertical_lines():
     assert len(fig.axes) == 1 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert any(list(line.get_xdata()) == [0.1, 0.1] for line in ax.get_lines())
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["relu: last layer", "relu: gradient, layer 1", "std in [0.1, 10]", "x"]
+    assert labels == ["relu: last-layer activation std", "relu: layer-1 gradient std",
+                      "std in [0.1, 10]", "x"]
+    assert ax.get_xlabel() == "weight scale (std of W)" and "std" in ax.get_ylabel()
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), sw.activation_std)
     assert ax.get_ylim() == (1e-6, 1e6)
 
@@ -518,12 +564,17 @@ def test_legend_outside_widens_the_figure_and_tilts_ticks():
     fig = plots.plot_layer_std({"a": [1.0, 2.0], "b": [2.0, 1.0]})
     height = fig.get_figheight()
     left_inches = fig.subplotpars.left * fig.get_figwidth()
+    bottom = fig.subplotpars.bottom
     out = render(lambda: plots.legend_outside(fig, width=7.0, xtick_rotation=30))
     assert out is fig and fig.get_figwidth() == 7.0 and fig.get_figheight() == height
     assert fig.subplotpars.left * 7.0 == pytest.approx(left_inches)
+    legend = fig.axes[0].get_legend()
+    renderer = fig.canvas.get_renderer()
+    assert fig.axes[0].get_window_extent().x1 < legend.get_window_extent(renderer).x0
+    assert legend.get_window_extent(renderer).x1 < fig.bbox.x1  # the legend fits
+    assert fig.subplotpars.bottom > bottom  # room for the tilted tick labels
+    plots.legend_outside(fig, width=7.0, right=0.7)
     assert fig.subplotpars.right == pytest.approx(0.7)
-    assert fig.axes[0].get_legend() is not None
-    assert fig.subplotpars.bottom >= 0.25
 
 
 # ----------------------------------------------------------------------------- accuracy grid
@@ -544,4 +595,6 @@ def test_grid_one_annotation_per_cell_activations_as_rows():
         "0.30\n±0.00"]
     colorbar = fig.axes[1]
     assert "2 seeds" in colorbar.get_ylabel()
-    assert "chance" in [t.get_text() for t in colorbar.texts]
+    assert "chance 0.25" in [t.get_text() for t in colorbar.get_yticklabels()]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("initializer", "activation")
+    assert "Best per activation: relu orthogonal 1; tanh he_normal 0.5." in fig.description

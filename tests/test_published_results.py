@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import initviz
-from initviz import MLP, datasets, initializers, signal_propagation, train
+from initviz import MLP, datasets, experiments, initializers, signal_propagation, train
 from initviz.theory import predict_variances
 
 STANDARD = initializers.get("variance_scaling", scale=1 / 3, mode="fan_in", distribution="uniform")
@@ -111,6 +111,32 @@ def test_cs231n_relu_with_sqrt_two_over_fan_in_stays_near_constant(cs231n_inputs
     hidden = net.trace(cs231n_inputs).activations[:-1]  # the 9 ReLU layers, not the output
     second = np.array([np.mean(a**2) for a in hidden])
     assert np.all(np.abs(second - 1) < 0.5)  # He: E[a^2] = E[x^2] = 1 at every layer
+
+
+# ---------------------------------------------------------------- what a layer std does not say
+def test_sigmoid_at_scale_001_keeps_a_layer_std_of_offsets_but_no_signal():
+    """Lesson 03's sigmoid stack, 10 x 250, std 0.01. Each layer multiplies the input-
+    dependent part by sqrt(250) * 0.01 * sigmoid'(0) = 0.0395, so by layer 10 the signal
+    is (0.158 * 0.25) * 0.0395**9 ~ 9.3e-15 of the input's; the units still sit at
+    different fixed values around 0.5, which the layer std counts as spread."""
+    r = experiments.deep_stack(250, 10, "sigmoid", initializers.RandomNormal(stddev=0.01),
+                                       n_samples=500, rng=0)
+    predicted = 0.158 * 0.25 * (math.sqrt(250) * 0.01 * 0.25) ** 9
+    signal = r.column("activations", "signal_std")[-1]
+    assert predicted / 3 < signal < predicted * 3
+    assert r.column("activations", "std")[-1] > 1e-3  # offsets: ten orders of magnitude more
+
+
+def test_saturated_tanh_gradient_std_is_carried_by_a_few_units():
+    """Lesson 03's tanh stack at std 1.0 (CS231n's "too large"): the std of dL/dz at layer 1
+    is large, but most entries pass through saturated units (f' < 2 % of f'(0) for about
+    87 % of them) and are tiny: the median |dL/dz| is orders of magnitude below the std and
+    most entries are below NEAR_ZERO."""
+    r = experiments.deep_stack(250, 10, "tanh", initializers.RandomNormal(stddev=1.0),
+                                       n_samples=500, rng=0)
+    std, median = r.column("gradients", "std")[0], r.column("gradients", "median_abs")[0]
+    assert std > 1e3 and median < 1e-2 and median < std * 1e-5
+    assert r.column("gradients", "near_zero")[0] > 0.5
 
 
 # ---------------------------------------------------------------- theory vs measurement, averaged

@@ -77,7 +77,8 @@ def test_describe_of_a_vector_has_no_dead_units():
 
 def test_layer_stats_as_dict_lists_every_field():
     d = describe(np.ones((2, 2))).as_dict()
-    assert set(d) == {"mean", "std", "saturated", "zeros", "dead", "nonfinite", "size"}
+    assert set(d) == {"mean", "std", "saturated", "zeros", "dead", "nonfinite", "size",
+                      "signal_std", "median_abs", "near_zero"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,3 +187,51 @@ def test_network_stats_of_an_exploding_net_counts_nonfinite_silently(no_warnings
     assert s.activations[0].nonfinite == 0
     table = format_table(s, kind="gradients")
     assert "inf" in table or "nan" in table
+
+
+# ----------------------------------------------------------------------------- signal vs offset
+def test_signal_std_is_the_rms_over_units_of_the_per_unit_std():
+    X = np.random.default_rng(0).standard_normal((200, 30)) * np.linspace(0.1, 3, 30)
+    assert stats.signal_std(X) == pytest.approx(np.sqrt(np.mean(np.var(X, axis=0))), rel=1e-12)
+
+
+def test_fixed_offsets_are_layer_spread_but_not_signal():
+    rng = np.random.default_rng(1)
+    offsets = rng.standard_normal(50)          # each unit sits at its own fixed value
+    X = offsets + 1e-6 * rng.standard_normal((400, 50))
+    layer = stats.describe(X)
+    assert layer.std == pytest.approx(np.std(offsets), rel=1e-3)
+    assert layer.signal_std == pytest.approx(1e-6, rel=0.05)
+
+
+def test_signal_std_survives_huge_and_tiny_values_and_skips_nonfinite(no_warnings):
+    X = np.random.default_rng(2).standard_normal((100, 8))
+    ref = stats.signal_std(X)
+    assert stats.signal_std(X * 1e200) == pytest.approx(ref * 1e200, rel=1e-12)
+    assert stats.signal_std(X * 1e-200) == pytest.approx(ref * 1e-200, rel=1e-12)
+    Y = X.copy()
+    Y[0, 0], Y[:, 1] = np.inf, np.nan                 # unit 1 has no finite value: left out
+    keep = np.delete(X, 1, axis=1)
+    col0 = np.std(X[1:, 0])
+    expected = np.sqrt((col0**2 + np.sum(np.var(keep[:, 1:], axis=0))) / 7)
+    assert stats.signal_std(Y) == pytest.approx(expected, rel=1e-12)
+    assert math.isnan(stats.signal_std(np.full((3, 2), np.nan)))
+
+
+def test_magnitudes_are_the_median_and_the_share_near_zero():
+    g = np.random.default_rng(3).standard_normal(1001) * np.logspace(-6, 2, 1001)
+    median_abs, near = stats.magnitudes(np.append(g, [np.nan, np.inf]))
+    assert median_abs == np.median(np.abs(g))
+    assert near == np.count_nonzero(np.abs(g) < 1e-3) / g.size
+
+
+def test_input_similarity_is_the_mean_pairwise_cosine():
+    X = np.random.default_rng(4).standard_normal((6, 5))
+    U = X / np.linalg.norm(X, axis=1, keepdims=True)
+    pairs = [U[i] @ U[j] for i in range(6) for j in range(i + 1, 6)]
+    assert stats.input_similarity(X) == pytest.approx(np.mean(pairs), rel=1e-12)
+    assert stats.input_similarity(np.ones((4, 3)) * np.arange(1, 5)[:, None]) == pytest.approx(1.0)
+    Y = np.vstack([X, np.zeros(5), np.full(5, np.nan)])  # unusable rows are left out
+    assert stats.input_similarity(Y) == pytest.approx(np.mean(pairs), rel=1e-12)
+    assert stats.input_similarity(X * 1e200) == pytest.approx(np.mean(pairs), rel=1e-12)
+    assert math.isnan(stats.input_similarity(np.zeros((3, 2))))

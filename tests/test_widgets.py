@@ -55,7 +55,7 @@ def test_float64_statistics_match_the_core_mlp(activation, weight_init, scale, w
                   work_bytes=work_bytes)
     assert r.dtype == "float64"
     acts, grads = _reference(weight_init, scale, activation, depth, width, batch, seed)
-    fields = ["mean", "std", "saturated", "nonfinite"]
+    fields = ["mean", "std", "signal_std", "saturated", "nonfinite"]
     if activation in ("relu", "leaky_relu"):
         fields += ["zeros", "dead"]
     for i in range(depth - 1):
@@ -63,7 +63,7 @@ def test_float64_statistics_match_the_core_mlp(activation, weight_init, scale, w
             assert getattr(r.activations, f)[i] == pytest.approx(
                 getattr(acts[i], f), rel=1e-9, abs=1e-13), (i, f)
     for i in range(depth):
-        for f in ("mean", "std", "nonfinite"):
+        for f in ("mean", "std", "nonfinite", "median_abs", "near_zero"):
             assert getattr(r.gradients, f)[i] == pytest.approx(
                 getattr(grads[i], f), rel=1e-8, abs=1e-13), (i, f)
 
@@ -323,22 +323,26 @@ def test_signal_explorer_api(explorer):
 def test_static_figure_reflects_the_settings():
     fig = widgets.signal_figure(activation="relu", weight_init="he_normal", scale=1.0, depth=5,
                                 width=32, batch=32)
-    assert fig.get_size_inches().tolist() == [8.0, 3.0] and fig.dpi == 80
+    assert fig.get_size_inches().tolist() == [9.0, 4.0] and fig.dpi == 192
     titles = [ax.get_title() for ax in fig.axes]
     assert "dead % (zero %)" in titles
+    assert "he_normal, relu, 5 layers x 32" in fig.description
 
 
 def test_static_figures_show_themselves_without_the_inline_backend():
-    """A notebook without %matplotlib inline shows an object with _repr_png_ as an image
-    (IPython's display protocol); the PNG is 8 x 3 in at dpi 80, i.e. 640 x 240 pixels."""
+    """A notebook shows an object with _repr_png_ as an image (IPython's display protocol;
+    initviz.plots registers it for ShownFigure ahead of the inline backend's formatter); the
+    PNG is 9 x 4 in at dpi 192, i.e. 1728 x 768 pixels, shown at 864 x 384 CSS px, with the
+    figure's description as alt text."""
     from PIL import Image
 
     figs = [widgets.signal_figure(depth=3, width=16, batch=16),
             widgets.training_figure("moons", runs={"A": dict(epochs=2, width=8)})]
     for fig in figs:
-        png = fig._repr_png_()
+        png, metadata = fig._repr_png_()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        assert Image.open(io.BytesIO(png)).size == (640, 240)
+        assert Image.open(io.BytesIO(png)).size == (1728, 768)
+        assert metadata == {"width": 864, "height": 384, "alt": fig.description}
     # the live view is blitted and drawn only by render(): it keeps a plain Figure
     assert not hasattr(widgets.SignalView(blit=True).fig, "_repr_png_")
 
@@ -347,8 +351,10 @@ def test_training_figure_compares_two_runs():
     fig = widgets.training_figure("moons", runs={
         "A": dict(weight_init="random_normal", scale=0.01, activation="tanh", epochs=30),
         "B": dict(weight_init="glorot_uniform", activation="tanh", epochs=30)})
-    titles = " ".join(ax.get_title() for ax in fig.axes)
-    assert "A: random_normal std 0.01, tanh" in titles and "B: glorot_uniform, tanh" in titles
+    header = " ".join(t.get_text() for t in fig.texts)  # the runs, above the panels
+    assert "A (solid): random_normal std 0.01, tanh" in header
+    assert "B (dashed): glorot_uniform, tanh" in header
+    assert "A, random_normal std 0.01, tanh (3x32, lr 0.5): loss" in fig.description
     assert _finite_limits(fig)
     with pytest.raises(ValueError, match="dataset"):
         widgets.training_figure("mnist")
@@ -377,3 +383,20 @@ def test_training_explorer_on_digits_shows_accuracy_and_gradients():
     fig = widgets.training_figure("digits", runs={"A": dict(epochs=3, width=16)})
     titles = [ax.get_title() for ax in fig.axes]
     assert "training accuracy" in titles and "std of dL/dW, epoch 1" in titles
+
+
+def test_blitted_frames_are_palette_pngs_close_to_the_drawn_pixels():
+    """The live view encodes blits as 8-bit palette PNGs on the colours of the last full
+    draw (render.encode_png); what the browser shows stays within ~1/255 of what was drawn,
+    over a drag that changes the data but not the background."""
+    from PIL import Image
+
+    view = widgets.SignalView(blit=True)
+    errors = []
+    for scale in (0.01, 0.03, 0.1, 0.3, 1.0):
+        view.update(propagate("random_normal", scale, "tanh", 6, 32, 64, 0))
+        shown = np.asarray(Image.open(io.BytesIO(view.render())).convert("RGB"), dtype=float)
+        drawn = np.asarray(view.fig.canvas.buffer_rgba())[:, :, :3].astype(float)
+        errors.append(np.abs(shown - drawn).mean())
+    assert view.blits >= 3  # most frames were blits, mapped to the first frame's palette
+    assert max(errors) < 2.0, errors

@@ -25,7 +25,7 @@ __all__ = ["check_number", "check_function", "check_choice"]
 # ----------------------------------------------------------------------------- numbers
 def check_number(exercise: str, answer, expected: float, *, rel_tol: float = 0.02,
                  log_tol: float | None = None, mistakes=(), explain: str = "",
-                 hint: str = "") -> Feedback:
+                 hint: str = "", expected_is: str = "the expected value") -> Feedback:
     """Check a numeric answer.
 
     Args:
@@ -39,11 +39,13 @@ def check_number(exercise: str, answer, expected: float, *, rel_tol: float = 0.0
             the same tolerance of one gets its message (a value of 0 matches only 0).
         explain: appended to the "Correct" message (the reasoning).
         hint: appended when a wrong answer matches no known mistake.
+        expected_is: what ``expected`` is, for the "Correct" message: a measurement ("the
+            std measured in that stack") or a formula ("sqrt(1/400)").
     Raises:
         TypeError, ValueError: ``expected`` not a finite number, a tolerance not > 0.
 
     >>> check_number("05.1", 2.01, 2.0, mistakes=[(4.0, "that is E[z^2]")])
-    Correct (05.1): 2.01 (the computed value is 2).
+    Correct (05.1): 2.01 (the expected value is 2).
     >>> check_number("05.1", 4, 2.0, mistakes=[(4.0, "that is E[z^2]")])
     Not yet (05.1): 4: that is E[z^2]
     """
@@ -68,7 +70,7 @@ def check_number(exercise: str, answer, expected: float, *, rel_tol: float = 0.0
 
     if close(x, expected):
         tail = f" {explain}" if explain else ""
-        return Feedback(exercise, True, f"{x:.4g} (the computed value is {expected:.4g}).{tail}")
+        return Feedback(exercise, True, f"{x:.4g} ({expected_is} is {expected:.4g}).{tail}")
     for value, message in mistakes:
         if close(x, value):
             return Feedback(exercise, False, f"{x:.4g}: {message}")

@@ -38,7 +38,7 @@ class Exercise:
     >>> ex.check(None)
     Not answered yet (05.1): z ~ N(0, 4). What is E[relu(z)^2]?
     >>> ex.check(2)
-    Correct (05.1): 2 (the computed value is 2).
+    Correct (05.1): 2 (the expected value is 2).
     """
 
     id: str

@@ -31,11 +31,12 @@ _FORMULAS = [
      "you used the limit sqrt(6/(fan_in + fan_out)) as a standard deviation"),
     ("6/fan_in", lambda i, o: 6 / i, "you used the limit sqrt(6/fan_in) as a standard deviation"),
     ("2/(3 (fan_in + fan_out))", lambda i, o: 2 / (3 * (i + o)),
-     "U[-a, a] with a = sqrt(2/(fan_in + fan_out)) gives a third of that, since a uniform's "
-     "variance is a^2/3: the limit must be sqrt(3) times the std"),
+     "U[-a, a] with a = sqrt(2/(fan_in + fan_out)) has variance a^2/3 = 2/(3 (fan_in + "
+     "fan_out)), a third of Glorot's 2/(fan_in + fan_out): the limit must be sqrt(3) times the "
+     "std, sqrt(6/(fan_in + fan_out))"),
     ("2/(3 fan_in)", lambda i, o: 2 / (3 * i),
-     "U[-a, a] with a = sqrt(2/fan_in) gives a third of that, since a uniform's variance is "
-     "a^2/3: the limit must be sqrt(3) times the std"),
+     "U[-a, a] with a = sqrt(2/fan_in) has variance a^2/3 = 2/(3 fan_in), a third of He's "
+     "2/fan_in: the limit must be sqrt(3) times the std, sqrt(6/fan_in)"),
     ("1/fan_in^2", lambda i, o: 1 / i ** 2,
      "you used the variance 1/fan_in as the std; the std is its square root"),
     ("4/(fan_in + fan_out)^2", lambda i, o: 4 / (i + o) ** 2,

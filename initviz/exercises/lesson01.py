@@ -39,7 +39,7 @@ def _mean(y):
 def _e01_2(answer):
     _, final = _zero_net_run(300, 0.1, _Y4)
     y = np.array(_Y4)
-    return check_number("01.2", answer, final, explain=(
+    return check_number("01.2", answer, final, expected_is="the trained network's final loss", explain=(
         "Only b2 learns; it converges to mean(y) = 3, and the loss of predicting the mean "
         "everywhere is mean((y - 3)^2), the variance of y."), mistakes=[
         (float(np.mean(y ** 2)),

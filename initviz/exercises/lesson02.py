@@ -98,7 +98,8 @@ def _e02_3(student):
 def _e02_4(answer):
     k, lr = 4, 0.1
     rates = collapsed_learning_rates(lr, k)
-    return check_number("02.4", answer, rates["weights"][0], rel_tol=0.01, explain=(
+    return check_number("02.4", answer, rates["weights"][0], rel_tol=0.01, expected_is="lr / k",
+                        explain=(
         "Each of the k copies receives (V/k) G on its incoming weights, 1/k of the one-unit "
         "network's V G, so the one unit needs step size lr/k there (and k lr on V)."), mistakes=[
         (rates["weights"][1],

@@ -39,6 +39,7 @@ def _e03_1(answer):
     width, depth, scale = 1000, 10, 0.01
     factor = math.sqrt(width) * scale
     return check_number("03.1", answer, _tanh_stack_std(width, depth, scale), log_tol=0.3,
+                        expected_is="the std measured in that stack",
                         explain=(f"Near 0 tanh is linear, so each layer multiplies the std by "
                                  f"sqrt(1000) * 0.01 = {factor:.3g}, and {factor:.3g}^10 = "
                                  f"{factor ** 10:.2g}."), mistakes=[
@@ -62,7 +63,7 @@ def _e03_1(answer):
 def _e03_2(answer):
     n = 400
     want = initializers.get("lecun_normal").std((n, n))
-    return check_number("03.2", answer, want, rel_tol=0.03, explain=(
+    return check_number("03.2", answer, want, rel_tol=0.03, expected_is="sqrt(1/400)", explain=(
         "std = sqrt(1/fan_in) makes fan_in * Var(W) = 1: LeCun's condition (lesson 04)."),
         mistakes=[
         (1 / n,
@@ -131,8 +132,8 @@ EXERCISES = (
         "b", {
             "a": "tanh is bounded by 1: it cannot overflow (ReLU can)",
             "b": "z has a std of about 15: 86 % of the units sit on the flat ends, where "
-                 "tanh'(z) ~ 0, so their weights barely learn (the few unsaturated units still "
-                 "pass the backward signal on, even grow it)",
+                 "tanh'(z) ~ 0, so their weights barely learn (the few unsaturated units pass "
+                 "a large gradient to a few weights: its std grows, its median entry vanishes)",
             "c": "the opposite: the activations stay near +-1 (std ~ 0.97 at every layer); the "
                  "small scale 0.01 is the one that makes them vanish",
             "d": "tanh units are never exactly 0-gradient, but saturated ones come close; "

@@ -41,7 +41,7 @@ def relu_std_ratio(init, depth: int, width: int) -> float:
 def _e05_1(answer):
     q = 4.0
     mean, second, _ = gaussian_moments("relu", q)
-    return check_number("05.1", answer, second, explain=(
+    return check_number("05.1", answer, second, expected_is="E[z^2]/2 for z ~ N(0, 4)", explain=(
         "By symmetry the positive half of z carries half of E[z^2] = 4."), mistakes=[
         (q,
          "that is E[z^2]; the ReLU zeroes the negative half, which takes half of it away"),
@@ -59,7 +59,8 @@ def _e05_2(answer):
     s, fan_in = 0.5, 100
     gain = initializers.calculate_gain("leaky_relu", s)
     want = gain / math.sqrt(fan_in)
-    return check_number("05.2", answer, want, rel_tol=0.01, explain=(
+    return check_number("05.2", answer, want, rel_tol=0.01, expected_is="gain / sqrt(fan_in)",
+                        explain=(
         f"gain = sqrt(2/(1 + s^2)) = {gain:.4g}; std = gain/sqrt(fan_in)."), mistakes=[
         (math.sqrt(2 / fan_in),
          "that is He's std for the plain ReLU: a leaky ReLU keeps (1 + s^2)/2 of the second "
@@ -77,7 +78,8 @@ def _e05_2(answer):
 
 def _e05_4(answer):
     want = relu_std_ratio("glorot_uniform", 20, 256)
-    return check_number("05.4", answer, want, log_tol=0.3, explain=(
+    return check_number("05.4", answer, want, log_tol=0.3, expected_is="the theory's ratio",
+                        explain=(
         "Xavier's 1/n is half of what a ReLU layer needs: each of the 20 layers halves Var(z) "
         "relative to He, so the std ratio is (1/2)^(20/2) ~ 1e-3."), mistakes=[
         (1.0,

@@ -56,7 +56,8 @@ def _e06_1(student):
 def _e06_3(answer):
     depth, width = 20, 256
     want = relu_std_ratio(_PYTORCH_LINEAR, depth, width)
-    return check_number("06.3", answer, want, log_tol=0.3, explain=(
+    return check_number("06.3", answer, want, log_tol=0.3, expected_is="the theory's ratio",
+                        explain=(
         "nn.Linear's variance 1/(3 fan_in) is a sixth of He's: Var(z) falls by 1/6 per layer "
         "relative to He, (1/6)^(20/2) in std."), mistakes=[
         (1.0,

@@ -1,8 +1,9 @@
 """PNG frames and the look the explorers share: sizes, colours, log limits, number format.
 
-A live frame is one ``canvas.draw()`` into the Agg buffer, encoded by Pillow at compression
-level 1 (the inline backend's ``savefig(..., bbox_inches="tight")`` draws twice). Nothing
-here knows about a particular explorer.
+A live frame is one ``canvas.draw()`` (or a blit) into the Agg buffer, encoded by Pillow at
+compression level 1, as RGB or on the colours of an earlier frame (:func:`encode_png`); the
+inline backend's ``savefig(..., bbox_inches="tight")`` draws twice. Nothing here knows about
+a particular explorer.
 """
 
 from __future__ import annotations
@@ -14,11 +15,21 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
-__all__ = ["render_png", "encode_png", "STATIC_DPI", "LIVE_DPI", "FIGSIZE"]
+from ..plots import CSS_DPI, DPI
+from ..plots.figure import fmt  # noqa: F401 - the explorers' number format, from here
 
-STATIC_DPI = 80          # figures stored in notebooks (project rule: <= 8 x 3 in at dpi 80)
-LIVE_DPI = 100           # the live view: 800 x 300 px, readable on a projector
-FIGSIZE = (8.0, 3.0)
+__all__ = ["render_png", "encode_png", "frame_palette", "STATIC_DPI", "LIVE_DPI", "FIGSIZE",
+           "CSS_WIDTH"]
+
+# Sizes follow initviz.plots' size rule: a figure is shown at its size in inches (96 CSS px
+# per inch), with text of 10 pt and up at that size.
+FIGSIZE = (9.0, 4.0)     # shown at 864 x 384 CSS px: inside a 1280 x 720 JupyterLab column
+CSS_WIDTH = f"{int(FIGSIZE[0] * CSS_DPI)}px"  # the live image's width on the page
+STATIC_DPI = DPI         # figures stored in notebooks: 192 dpi, 2 pixels per CSS pixel
+# the live view: 1350 x 600 px shown at 864 x 384 CSS px (1.56 px per CSS px). 192 dpi would
+# be 2x, at ~+10 ms a frame median and ~+30 ms p90 (drawing and PNG encoding scale with the
+# pixels; measured on a 2-core machine over benchmarks/bench_explorer.py's changes).
+LIVE_DPI = 150
 ACT_COLOR, GRAD_COLOR, BAD_COLOR = "#0072B2", "#D55E00", "#B00020"
 TINY, HUGE = 1e-200, 1e200  # matplotlib's log axes fail beyond ~1e250
 
@@ -36,16 +47,40 @@ def render_png(fig, compress_level=1) -> bytes:
     return encode_png(canvas, compress_level)
 
 
-def encode_png(canvas, compress_level=1) -> bytes:
-    """PNG bytes of an Agg canvas's buffer, as RGB (Pillow's convert is ~5x faster than
-    slicing the RGBA array)."""
+def encode_png(canvas, compress_level=1, palette=None) -> bytes:
+    """PNG bytes of an Agg canvas's buffer: RGB, or with ``palette`` (from
+    :func:`frame_palette`) an 8-bit palette image mapped to it.
+
+    Pillow picks a PNG filter per row for RGB, which costs more than the compression: at
+    1080 x 480 px, 17.7 ms for RGB (13.2 ms even uncompressed) against 2.1 ms to map to a
+    known palette plus 2.8 ms to encode, and the file is half the size (30 KB against 62;
+    measured on a 2-core machine). Matplotlib's figure holds a few hundred colours (text
+    and line edges blended with white, the histogram ramps), so 256 lose little: a mean
+    error of ~1/255 per channel (tests/test_widgets.py).
+    """
     from PIL import Image
 
     size = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = image.convert("RGB")  # Pillow's convert is ~5x faster than slicing the array
+    if palette is not None:
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="png", compress_level=compress_level)
+    image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
+
+
+def frame_palette(canvas):
+    """The 256 colours of the canvas's current frame (Pillow's fast octree, 8.6 ms at
+    1080 x 480 px), for :func:`encode_png` to map later frames of the same figure to. Build
+    it from a frame that shows every colour the data can take (the signal view's colour
+    bar holds both histogram ramps)."""
+    from PIL import Image
+
+    size = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    return image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+                                         dither=Image.Dither.NONE)
 
 
 def white_to(color):
@@ -80,10 +115,3 @@ def decade_label(x, _pos=None):
         return ""
     e = round(math.log10(x))
     return "1" if e == 0 else f"1e{e}"
-
-
-def fmt(x):
-    """A number to 3 significant digits, inf and nan as such (for status lines)."""
-    if not np.isfinite(x):
-        return "inf" if x == np.inf else "nan"
-    return f"{x:.3g}"

@@ -12,7 +12,7 @@ from .. import propagation
 from ..propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBank, propagate
 from .coalescer import Coalescer
 from .controls import log_slider
-from .render import BAD_COLOR, FIGSIZE, LIVE_DPI, STATIC_DPI, fmt
+from .render import BAD_COLOR, CSS_WIDTH, LIVE_DPI, STATIC_DPI, fmt
 from .signal_view import SignalView, signal_figure
 
 __all__ = ["SignalExplorer", "signal_explorer", "SIGNAL_DEFAULTS", "SIGNAL_LIMITS",
@@ -82,7 +82,7 @@ class SignalExplorer(W.VBox):
         )
         c["resample"] = W.Button(description="resample", tooltip="new random weights and data "
                                  "(seed + 1)", layout=W.Layout(width="90px"))
-        self.image = W.Image(format="png", layout=W.Layout(width=f"{int(FIGSIZE[0] * dpi)}px"))
+        self.image = W.Image(format="png", layout=W.Layout(width=CSS_WIDTH, max_width="100%"))
         self.status = W.HTML()
         self.view = SignalView(dpi=dpi, blit=True)
         self.bank = WeightBank()

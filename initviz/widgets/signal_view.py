@@ -10,36 +10,60 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLocator,
-                               NullFormatter, NullLocator)
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.transforms import offset_copy
 
-from ..plots import ShownFigure  # a Figure that shows itself as a PNG in a notebook
+from ..plots import LABEL_SIZE, TEXT_SIZE, TITLE_SIZE, ShownFigure, describe
 from ..propagation import propagate
+from .descriptions import signal_description
 from .render import (ACT_COLOR, BAD_COLOR, FIGSIZE, GRAD_COLOR, HUGE, LIVE_DPI, STATIC_DPI,
-                     TINY, center_x, decade_label, encode_png, log_limits, render_png,
-                     white_to)
+                     TINY, center_x, decade_label, encode_png, frame_palette, log_limits,
+                     render_png, white_to)
 
 __all__ = ["SignalView", "signal_figure"]
+
+
+# Layout in inches of the FIGSIZE (9 x 4 in) figure, from the left and from the top. Text is
+# 10-12 pt (initviz.plots' size rule), so the margins hold: a 12-pt title, the std panel's
+# key, the panel titles (top, 1.0 in); tick labels, x labels and two lines of notes (bottom,
+# 1.0 in).
+_TOP, _BOTTOM = 1.0, 1.0
+_PANELS = dict(a=(0.6, 1.5), g=(2.3, 1.5), bar=(3.92, 0.18), s=(4.9, 2.0), r=(7.2, 1.55))
+_GAMMA = 0.5  # the histogram colours: count ** 0.5, so a sparse row still shows
+
+
+def _axes_box(fig, left, width):
+    """(x0, y0, w, h) in figure fractions of a panel given in inches."""
+    w, h = fig.get_size_inches()
+    return (left / w, _BOTTOM / h, width / w, (h - _TOP - _BOTTOM) / h)
 
 
 class SignalView:
     """The signal explorer's figure, built once; :meth:`update` only changes data.
 
     Four panels share the layer axis (layer 1 at the top): activation histograms and
-    gradient histograms (one image each, every row normalized to its peak, so a row's
-    shape shows even when the signal is tiny), per-layer std on a log axis (measured solid,
-    theory dashed; 0 or inf/nan std marked on the axis edges), and the saturated % (tanh,
-    sigmoid) or dead and zero % (ReLU) per layer. Histogram values beyond the x range are
-    counted in the edge columns (an exploding signal lights the edges; a vanishing one
-    shrinks to the middle column); ReLU rows leave out the exact zeros.
+    gradient histograms (one image each; every row is divided by its own peak, so a row's
+    shape shows even when the signal is tiny, and the colour bar says so), per-layer std on
+    a log axis (measured solid with markers, theory dashed, and not drawn where the
+    measurement is inf/nan; 0 or inf/nan std marked on the axis edges), and the saturated %
+    (tanh, sigmoid) or dead and zero % (ReLU) per layer, which says in words when it has
+    nothing to show. Histogram values beyond the x range are counted in the edge columns
+    (an exploding signal lights the edges; a vanishing one shrinks to the middle column);
+    ReLU rows leave out the exact zeros. Text follows :mod:`initviz.plots`' size rule
+    (10 pt and up at the shown size, FIGSIZE inches at 96 CSS px per inch).
 
     Args:
         dpi: dots per inch (LIVE_DPI for the widget, STATIC_DPI for stored figures).
         blit: draw the data artists over a cached background (:meth:`render`); the
             background (axes, ticks, labels, key) is redrawn only when depth, the
-            histogram range or the std axis limits change. The std axis keeps its limits
-            while the values stay inside them, so a slider drag mostly blits. A blit
-            figure must be rendered with :meth:`render`: ``savefig`` skips its data.
+            histogram range or the readout's words change (the std panel's x axis is
+            drawn with the data; it keeps its limits while the values stay inside them,
+            so it does not jump at every step of a drag). Blitted frames are PNG-encoded
+            as 8-bit palette images on the colours of the last full draw
+            (:func:`render.encode_png`). A blit figure must be rendered with
+            :meth:`render`: ``savefig`` skips its data.
     Attributes:
         fig: the matplotlib Figure (with an Agg canvas). full_draws, blits: counters.
     """
@@ -48,89 +72,141 @@ class SignalView:
         # a static view shows itself in a notebook; the live one is blitted (see ShownFigure)
         fig = self.fig = (Figure if blit else ShownFigure)(figsize=FIGSIZE, dpi=dpi)
         FigureCanvasAgg(fig)
-        top, h = 0.76, 0.54
-        self.ax_a = fig.add_axes((0.055, top - h, 0.185, h))
-        self.ax_g = fig.add_axes((0.27, top - h, 0.185, h), sharey=self.ax_a)
-        self.ax_s = fig.add_axes((0.49, top - h, 0.27, h), sharey=self.ax_a)
-        self.ax_r = fig.add_axes((0.795, top - h, 0.18, h), sharey=self.ax_a)
-        self.title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=10)
+        self.ax_a = fig.add_axes(_axes_box(fig, *_PANELS["a"]))
+        self.ax_g = fig.add_axes(_axes_box(fig, *_PANELS["g"]), sharey=self.ax_a)
+        self.ax_s = fig.add_axes(_axes_box(fig, *_PANELS["s"]), sharey=self.ax_a)
+        self.ax_r = fig.add_axes(_axes_box(fig, *_PANELS["r"]), sharey=self.ax_a)
+        h = fig.get_figheight()
+        below = lambda inches: 1 - inches / h  # noqa: E731 - figure y of a depth from the top
+        self.title = fig.text(0.5, below(0.08), "", ha="center", va="top", fontsize=TITLE_SIZE)
+        norm = PowerNorm(_GAMMA, 0, 1)
         blank = np.zeros((1, 2))
         self.im_a = self.ax_a.imshow(blank, aspect="auto", interpolation="nearest",
-                                     cmap=white_to(ACT_COLOR), norm=PowerNorm(0.5, 0, 1))
+                                     cmap=white_to(ACT_COLOR), norm=norm)
         self.im_g = self.ax_g.imshow(blank, aspect="auto", interpolation="nearest",
-                                     cmap=white_to(GRAD_COLOR), norm=PowerNorm(0.5, 0, 1))
-        for ax, name in ((self.ax_a, "activations a = f(z)"), (self.ax_g, "gradients dL/dz")):
-            ax.set_title(name, fontsize=9, y=1.01)  # a fixed y skips the title auto-layout
-            ax.tick_params(labelsize=7, length=2)
+                                     cmap=white_to(GRAD_COLOR), norm=norm)
+        for ax, name, quantity in ((self.ax_a, "activations", "activation a = f(z)"),
+                                   (self.ax_g, "gradients", "gradient dL/dz")):
+            ax.set_title(name, fontsize=LABEL_SIZE, y=1.01)  # a fixed y skips the auto-layout
+            ax.set_xlabel(quantity, fontsize=LABEL_SIZE, labelpad=2)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:g}"))
-        self.ax_a.set_ylabel("layer", fontsize=8)
+        self.ax_a.set_ylabel("layer", fontsize=LABEL_SIZE)
         self.ax_a.yaxis.set_major_locator(MaxNLocator(6, integer=True))
         for ax in (self.ax_g, self.ax_s, self.ax_r):
-            ax.tick_params(labelleft=False, labelsize=7, length=2)
+            ax.tick_params(labelleft=False)
+        for ax in (self.ax_a, self.ax_g, self.ax_s, self.ax_r):
+            ax.tick_params(labelsize=TEXT_SIZE, length=3)
+        self._histogram_colorbar(fig)
         # marks on the right edge of the histogram panels: layers with inf/nan values
-        edge = dict(linestyle="none", marker="x", color=BAD_COLOR, clip_on=False, ms=4, mew=1.2)
+        edge = dict(linestyle="none", marker="x", color=BAD_COLOR, clip_on=False, ms=6, mew=1.5)
         self.bad_a, = self.ax_a.plot([], [], transform=self.ax_a.get_yaxis_transform(), **edge)
         self.bad_g, = self.ax_g.plot([], [], transform=self.ax_g.get_yaxis_transform(), **edge)
-        self.note_a = fig.text(center_x(self.ax_a), 0.015, "", ha="center", va="bottom",
-                               fontsize=7, color=BAD_COLOR)
-        self.note_g = fig.text(center_x(self.ax_g), 0.015, "", ha="center", va="bottom",
-                               fontsize=7, color=BAD_COLOR)
+        note = dict(ha="center", va="bottom", fontsize=TEXT_SIZE, linespacing=1.1)
+        self.note_a = fig.text(center_x(self.ax_a), 0.02, "", color=BAD_COLOR, **note)
+        self.note_g = fig.text(center_x(self.ax_g), 0.02, "", color=BAD_COLOR, **note)
 
         ax = self.ax_s
         ax.set_xscale("log")
-        ax.set_title("std per layer", fontsize=9, y=1.01)
-        ax.xaxis.set_major_locator(LogLocator(numticks=4))
-        ax.xaxis.set_major_formatter(FuncFormatter(decade_label))  # plain text, no mathtext
+        ax.set_title("std per layer", fontsize=LABEL_SIZE, y=1.01)
+        # The x axis' limits follow a slider over decades. Drawn by matplotlib as part of
+        # the background, they made ~30 % of a drag's frames full draws (~150-200 ms each
+        # at LIVE_DPI); drawn by matplotlib with the data, ~12-20 ms a frame. So its three
+        # decade ticks, labels and grid lines are drawn here, with the data (~6 ms); the
+        # axis itself keeps only its label (labelpad: below the tick labels).
+        ax.xaxis.set_major_locator(NullLocator())
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.grid(True, axis="x", alpha=0.3, lw=0.6)
-        self.std_a, = ax.plot([], [], "-o", color=ACT_COLOR, ms=2.5, lw=1.2, label="activations")
-        self.th_a, = ax.plot([], [], "--", color=ACT_COLOR, lw=1.0, alpha=0.8, label="theory")
-        self.std_g, = ax.plot([], [], "-o", color=GRAD_COLOR, ms=2.5, lw=1.2, label="gradients")
-        self.th_g, = ax.plot([], [], "--", color=GRAD_COLOR, lw=1.0, alpha=0.8, label="theory")
+        ax.set_xlabel("std (log scale)", fontsize=LABEL_SIZE, labelpad=TEXT_SIZE + 6)
+        xtf = ax.get_xaxis_transform()  # x in data units, y in axes units
+        self.grid_s = LineCollection([], colors="0.6", linewidths=0.6, transform=xtf,
+                                     clip_on=False)
+        ax.add_collection(self.grid_s, autolim=False)
+        below_axis = offset_copy(xtf, fig=fig, y=-5, units="points")
+        self.ticks_s = [ax.text(1, 0, "", transform=below_axis, ha="center", va="top",
+                                fontsize=TEXT_SIZE) for _ in range(3)]
+        measured = dict(lw=1.5, ms=4, zorder=2)
+        theory = dict(ls=(0, (4, 2.5)), lw=1.8, gapcolor="white", zorder=2.5)  # shows on top
+        self.std_a, = ax.plot([], [], "-o", color=ACT_COLOR, **measured)
+        self.th_a, = ax.plot([], [], color=ACT_COLOR, **theory)
+        self.std_g, = ax.plot([], [], "-s", color=GRAD_COLOR, **measured)
+        self.th_g, = ax.plot([], [], color=GRAD_COLOR, **theory)
+        # the measured markers again, over the theory lines
+        self.dots_a, = ax.plot([], [], "o", color=ACT_COLOR, ms=4, zorder=3)
+        self.dots_g, = ax.plot([], [], "s", color=GRAD_COLOR, ms=4, zorder=3)
         ytf = ax.get_yaxis_transform()
-        self.edge_lo, = ax.plot([], [], linestyle="none", marker="<", color="0.3", ms=4,
+        self.edge_lo, = ax.plot([], [], linestyle="none", marker="<", color="0.3", ms=6,
                                 transform=ytf, clip_on=False)
-        self.edge_hi, = ax.plot([], [], linestyle="none", marker="x", color=BAD_COLOR, ms=4,
-                                mew=1.2, transform=ytf, clip_on=False)
-        # a key in three texts: a legend box costs ~10 ms per full draw
-        x0, y0 = ax.get_position().x0, ax.get_position().y1 + 0.085
-        for dx, text, color in ((0.0, "-o- activations", ACT_COLOR),
-                                (0.105, "-o- gradients", GRAD_COLOR),
-                                (0.205, "- - theory", "0.35")):
-            fig.text(x0 + dx, y0, text, fontsize=7, color=color, va="bottom")
-        self.note_s = fig.text(center_x(ax), 0.015, "", ha="center", va="bottom", fontsize=7,
-                               color="0.25")
+        self.edge_hi, = ax.plot([], [], linestyle="none", marker="x", color=BAD_COLOR, ms=6,
+                                mew=1.5, transform=ytf, clip_on=False)
+        self._key(fig, below(0.52))
+        self.note_s = fig.text(center_x(ax), 0.02, "", color="0.25", **note)
 
         ax = self.ax_r
         ax.set_axisbelow(True)  # the grid under the bars, in full draws and blits alike
         ax.set_xlim(0, 100)
         ax.xaxis.set_major_locator(FixedLocator([0, 50, 100]))
         ax.grid(True, axis="x", alpha=0.3, lw=0.6)
-        self.title_r = ax.set_title("", fontsize=9, y=1.01)
+        ax.set_xlabel("% of the layer", fontsize=LABEL_SIZE, labelpad=2)
+        self.title_r = ax.set_title("", fontsize=LABEL_SIZE, y=1.01)
         self.bar_1 = ax.stairs([0], [0.5, 1.5], orientation="horizontal", fill=True,
                                color=ACT_COLOR, alpha=0.75)
         self.bar_2 = ax.stairs([0], [0.5, 1.5], orientation="horizontal", fill=False,
-                               color="0.2", lw=1.0)
-        self.note_r = fig.text(center_x(ax), 0.015, "", ha="center", va="bottom", fontsize=7,
-                               color="0.25")
+                               color="0.2", lw=1.2, linestyle="--")
+        self.empty_r = ax.text(50, 0.5, "", transform=ax.get_xaxis_transform(), ha="center",
+                               va="center", fontsize=TEXT_SIZE, color="0.2", linespacing=1.2)
+        self.note_r = fig.text(center_x(ax), 0.02, "", color="0.25", **note)
         self.result = None
         self.blit = blit
         self._std_lim = None
-        self._bg = self._bg_key = None
+        self._bg = self._bg_key = self._bg_semi = self._bg_semi_key = self._palette = None
         self.full_draws = self.blits = 0
         self.last_times = (0.0, 0.0)
-        # note_r and title_r depend on the activation only: part of the background
+        # title_r and note_r depend on the activation only: part of the background
+        # Drawn over the background: the data, every frame; the std axis' ticks and the
+        # readout's words (~2-4 ms a text), only when they change, into a second cached
+        # background (see render).
         self._dynamic = [self.im_a, self.im_g, self.bad_a, self.bad_g, self.note_a, self.note_g,
-                         self.std_a, self.th_a, self.std_g, self.th_g, self.edge_lo,
-                         self.edge_hi, self.note_s, self.bar_1, self.bar_2]
+                         self.std_a, self.th_a, self.std_g, self.th_g, self.dots_a,
+                         self.dots_g, self.edge_lo, self.edge_hi, self.note_s, self.bar_1,
+                         self.bar_2]
+        self._semistatic = [self.grid_s, *self.ticks_s, self.empty_r]
         if blit:
-            for artist in self._dynamic:
+            for artist in self._dynamic + self._semistatic:
                 artist.set_animated(True)
+
+    def _histogram_colorbar(self, fig):
+        """One colour bar for both histogram images, a blue and an orange strip side by
+        side, saying that each row is divided by its own peak."""
+        cax = self.ax_bar = fig.add_axes(_axes_box(fig, *_PANELS["bar"]))
+        ramp = np.linspace(0, 1, 256)[:, None]
+        strips = np.concatenate([white_to(c)(PowerNorm(_GAMMA, 0, 1)(ramp))[:, :, :3]
+                                 for c in (ACT_COLOR, GRAD_COLOR)], axis=1)
+        cax.imshow(strips, aspect="auto", origin="lower", extent=(0, 1, 0, 1),
+                   interpolation="bilinear")
+        values = [0, 0.1, 0.5, 1]
+        cax.set_xticks([])
+        cax.yaxis.tick_right()
+        cax.set_yticks([v ** _GAMMA for v in values], [f"{v:g}" for v in values])
+        cax.yaxis.set_label_position("right")
+        cax.set_ylabel("count ÷ layer's peak", fontsize=TEXT_SIZE, labelpad=2)
+        cax.tick_params(labelsize=TEXT_SIZE, length=2)
+
+    def _key(self, fig, y):
+        """The std panel's key, above it: samples of the three line styles and their names
+        (three lines and three texts: a legend box costs ~10 ms per full draw)."""
+        w = fig.get_figwidth()
+        x = _PANELS["s"][0] / w
+        samples = ((dict(color=ACT_COLOR, ls="-", marker="o"), "activations", 0.65),
+                   (dict(color=GRAD_COLOR, ls="-", marker="s"), "gradients", 1.85),
+                   (dict(color="0.3", ls=(0, (4, 2.5))), "theory", 3.0))
+        for style, name, dx in samples:
+            x0 = x + (dx - 0.75) / w
+            fig.add_artist(Line2D([x0, x0 + 0.15 / w, x0 + 0.3 / w], [y, y, y], lw=1.5, ms=4,
+                                  markevery=[1] if "marker" in style else None, **style))
+            fig.text(x0 + 0.36 / w, y, name, fontsize=TEXT_SIZE, va="center")
 
     def _background_key(self):
         return (self.ax_a.get_ylim(), self.ax_a.get_xlim(), self.ax_g.get_xlim(),
-                self.ax_s.get_xlim(), self.title_r.get_text(), self.note_r.get_text())
+                self.title_r.get_text(), self.note_r.get_text())
 
     def render(self, compress_level=1) -> bytes:
         """The current frame as PNG bytes: one full draw, or a blit when the background
@@ -140,17 +216,28 @@ class SignalView:
             return render_png(self.fig, compress_level)
         t0 = time.perf_counter()
         key = self._background_key()
-        if key != self._bg_key:
+        full = key != self._bg_key
+        if full:
             canvas.draw()  # animated artists are skipped: this is the background
             self._bg, self._bg_key = canvas.copy_from_bbox(self.fig.bbox), key
+            self._bg_semi_key = None
             self.full_draws += 1
         else:
-            canvas.restore_region(self._bg)
             self.blits += 1
+        semi_key = (self.ax_s.get_xlim(), self.empty_r.get_text(), self.empty_r.get_position())
+        if semi_key != self._bg_semi_key:  # the background plus ticks and words, cached
+            canvas.restore_region(self._bg)
+            for artist in self._semistatic:
+                self.fig.draw_artist(artist)
+            self._bg_semi, self._bg_semi_key = canvas.copy_from_bbox(self.fig.bbox), semi_key
+        else:
+            canvas.restore_region(self._bg_semi)
         for artist in self._dynamic:
             self.fig.draw_artist(artist)
+        if full:  # the colours of this background and its data, for the blits that follow
+            self._palette = frame_palette(canvas)
         t1 = time.perf_counter()
-        png = encode_png(canvas, compress_level)
+        png = encode_png(canvas, compress_level, palette=self._palette)
         self.last_times = (t1 - t0, time.perf_counter() - t1)  # (draw, encode) seconds
         return png
 
@@ -167,6 +254,19 @@ class SignalView:
         pad = 10.0 ** max(1, round(0.12 * need))
         self._std_lim = (max(lo / pad, TINY), min(hi * pad, HUGE))
         return self._std_lim
+
+    def _decade_ticks(self, lo, hi):
+        """The std axis' ticks: three decades, ends included (the fewest labels that give
+        the scale; each costs ~2 ms to draw, every frame), with their grid lines."""
+        e_lo, e_hi = math.ceil(math.log10(lo) - 1e-9), math.floor(math.log10(hi) + 1e-9)
+        decades = 10.0 ** np.unique(np.round(np.linspace(e_lo, e_hi, 3)))
+        self.grid_s.set_segments([seg for x in decades for seg in
+                                  (((x, 0), (x, 1)), ((x, 0), (x, -0.02)))])
+        self.grid_s.set_color([c for _ in decades for c in ((0.85, 0.85, 0.85), (0, 0, 0))])
+        for text, x in zip(self.ticks_s, [*decades, None, None]):
+            text.set_text("" if x is None else decade_label(x))
+            if x is not None:
+                text.set_x(x)
 
     @staticmethod
     def _rows(hist, nonfinite):
@@ -193,58 +293,86 @@ class SignalView:
             im.axes.xaxis.set_major_locator(FixedLocator([lo, (lo + hi) / 2, hi]))
             n_bad = cols.nonfinite > 0
             bad.set_data(np.ones(n_bad.sum()), layers[n_bad])
-            note.set_text(f"inf/nan in {int(n_bad.sum())} layers (x)" if n_bad.any() else "")
+            note.set_text(f"inf/nan in\n{int(n_bad.sum())} layers (x)" if n_bad.any() else "")
         self.ax_a.set_ylim(*ylim)
 
-        # std panel: positive finite values on a log axis, the rest marked on the edges
-        self.ax_s.set_xlim(*self._std_limits(A.std, G.std, r.predicted_act_std,
-                                             r.predicted_grad_std))
-
-        def drawable(v):
-            v = np.asarray(v, dtype=float)
-            return np.where(np.isfinite(v) & (v >= TINY) & (v <= HUGE), v, np.nan)
-
-        self.std_a.set_data(drawable(A.std), layers)
-        self.std_g.set_data(drawable(G.std), layers)
-        for line, pred in ((self.th_a, r.predicted_act_std), (self.th_g, r.predicted_grad_std)):
-            line.set_data(([], []) if pred is None else (drawable(pred), layers))
+        # std panel: positive finite values on a log axis, the rest marked on the edges. A
+        # theory line is drawn only where its measurement is (not where that is inf/nan, or
+        # 0 after an overflow): with nothing to compare, it would only stretch the axis
+        # (to 1e51 for 50 ReLU layers at std 1 in float32, whose activations are nan from
+        # layer 37 and gradients 0 below layer 50).
+        act_std, grad_std = _drawable(A.std), _drawable(G.std)
+        th_act, th_grad = (None if pred is None else
+                           np.where(np.isnan(m), np.nan, _drawable(pred))
+                           for pred, m in ((r.predicted_act_std, act_std),
+                                           (r.predicted_grad_std, grad_std)))
+        lo, hi = self._std_limits(act_std, grad_std, th_act, th_grad)
+        self.ax_s.set_xlim(lo, hi)
+        self._decade_ticks(lo, hi)
+        self.std_a.set_data(act_std, layers)
+        self.std_g.set_data(grad_std, layers)
+        self.dots_a.set_data(act_std, layers)
+        self.dots_g.set_data(grad_std, layers)
+        for line, pred in ((self.th_a, th_act), (self.th_g, th_grad)):
+            line.set_data(([], []) if pred is None else (pred, layers))
         measured = np.concatenate([A.std, G.std])
         both = np.concatenate([layers, layers])
         low = np.isfinite(measured) & (measured < TINY)
         high = ~np.isfinite(measured) | (measured > HUGE)
         self.edge_lo.set_data(np.zeros(low.sum()), both[low])
         self.edge_hi.set_data(np.ones(high.sum()), both[high])
-        notes = []
-        if low.any():
-            notes.append("< std 0 (or < 1e-200)")
-        if high.any():
-            notes.append("x inf/nan")
+        marks = (["< std 0 (or < 1e-200)"] if low.any() else []) + (
+            ["x inf/nan"] if high.any() else [])
+        notes = [", ".join(marks)] if marks else []
         if r.predicted_act_std is None:
-            notes.append("no theory: weights not zero-mean")
-        self.note_s.set_text(", ".join(notes))
+            notes.append("no theory: mean of W not 0")
+        self.note_s.set_text("\n".join(notes))
 
-        # readout: saturated % or dead / zero %
+        # readout: saturated % or dead / zero %, and in words when there is nothing to see
         edges = np.arange(depth + 1) + 0.5
         act = s["activation"]
+        zero = np.zeros(depth)
+        empty_y = 0.5
         if act in ("tanh", "sigmoid"):
-            self.title_r.set_text("saturated %")
-            self.bar_1.set_data(100 * A.saturated, edges)
-            self.bar_2.set_data(np.zeros(depth), edges)
-            self.note_r.set_text("units with f'(z) < 2% of f'(0)")
+            title, bars = "saturated %", (A.saturated, zero)
+            key = "saturated: f'(z)\n< 2% of f'(0)"
+            empty = _too_small_to_see(A.saturated, "saturated", "no unit\nsaturated")
         elif act in ("relu", "leaky_relu"):
-            self.title_r.set_text("dead % (zero %)")
-            self.bar_1.set_data(100 * A.dead, edges)
-            self.bar_2.set_data(100 * A.zeros, edges)
-            self.note_r.set_text("fill: units 0 on every sample\nline: values exactly 0")
+            title, bars = "dead % (zero %)", (A.dead, A.zeros)
+            key = "fill: dead units\ndashed: exact zeros"
+            empty = _too_small_to_see(A.dead, "dead units", "no dead units")
+            if empty and np.nanmax(A.zeros) < 0.02:
+                empty += "\nno exact zeros"
+            empty_y = 0.85  # clear of the zeros line, ~50 % for ReLU
         else:
-            self.title_r.set_text("saturated %")
-            self.bar_1.set_data(np.zeros(depth), edges)
-            self.bar_2.set_data(np.zeros(depth), edges)
-            self.note_r.set_text("linear: never saturates")
+            title, bars, key = "saturated %", (zero, zero), ""
+            empty = f"{act}:\nnever saturates"
+        self.title_r.set_text(title)
+        self.bar_1.set_data(100 * bars[0], edges)
+        self.bar_2.set_data(100 * bars[1], edges)
+        self.note_r.set_text(key)
+        self.empty_r.set_text(empty)
+        self.empty_r.set_y(empty_y)
         if not self.blit:  # the live view has its controls (and the status line) instead
             self.title.set_text(f"{r.label}, {act}, {depth} layers x {s['width']}, "
                                 f"batch {s['batch']}, seed {s['seed']} ({r.dtype})")
+            describe(self.fig, signal_description(r, empty))
         return self.fig
+
+
+def _too_small_to_see(fractions, what, none):
+    """What the readout says when its bars are too short to see: under 2 % (~3 px on its
+    1.55 in axis) or none at all; '' when they show."""
+    top = float(np.nanmax(fractions)) if np.size(fractions) else 0.0
+    if not top > 0:
+        return none
+    return f"at most {100 * top:.2g} %\n{what}" if top < 0.02 else ""
+
+
+def _drawable(v):
+    """v as floats, nan where a log axis cannot draw it (0, inf, nan, beyond 1e+-200)."""
+    v = np.asarray(v, dtype=float)
+    return np.where(np.isfinite(v) & (v >= TINY) & (v <= HUGE), v, np.nan)
 
 
 def signal_figure(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
@@ -252,7 +380,8 @@ def signal_figure(weight_init="random_normal", scale=0.01, activation="tanh", de
     """The signal explorer's figure for one setting, as a static matplotlib Figure.
 
     Arguments as :func:`signal_explorer`. Make it the last expression of a notebook cell to
-    store it (8 x 3 in at dpi 80). Raises ValueError/TypeError for invalid settings.
+    store it (9 x 4 in, rendered at 192 dpi, shown at 864 x 384 CSS px, with its
+    description as alt text). Raises ValueError/TypeError for invalid settings.
     """
     r = propagate(weight_init, scale, activation, depth, width, batch, seed, dtype=dtype)
     return SignalView(dpi=dpi).update(r)

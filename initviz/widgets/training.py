@@ -12,7 +12,7 @@ from .. import datasets
 from .._checks import check_choice
 from ..explorer_settings import ACTIVATION_CHOICES, INIT_CHOICES, scale_meaning
 from .controls import log_slider
-from .render import BAD_COLOR, FIGSIZE, LIVE_DPI, STATIC_DPI, fmt, render_png
+from .render import BAD_COLOR, CSS_WIDTH, LIVE_DPI, STATIC_DPI, fmt, render_png
 from .runs import SLOTS, TRAIN_DEFAULTS, check_run_config, check_runs, new_run, train_run
 from .training_view import TrainingView
 
@@ -61,7 +61,7 @@ class TrainingExplorer(W.VBox):
                              disabled=True, layout=W.Layout(width="90px"))
         self.progress = W.IntProgress(value=0, min=0, max=1, description="progress",
                                       style={"description_width": "70px"})
-        self.image = W.Image(format="png", layout=W.Layout(width=f"{int(FIGSIZE[0] * dpi)}px"))
+        self.image = W.Image(format="png", layout=W.Layout(width=CSS_WIDTH, max_width="100%"))
         self.status = W.HTML()
         self.seed = seed
         self.dpi = dpi
