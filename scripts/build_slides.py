@@ -10,6 +10,10 @@ instead of CDNs, plus ``index.html`` listing the decks. Open ``build/slides/inde
 arrow keys or space advance, ``s`` opens the speaker notes, ``Esc`` the overview. The stored
 outputs are shown as they are (nothing is executed); live explorers become a short note, the
 static figure after each one stays. Needs `npm ci` once (`make assets`).
+
+The decks are 16:9, 1280 x 720: a slide that holds a little too much gets slightly smaller
+code, tables and figures (templates/initviz_slides/fit.js); one that holds far too much needs
+a subslide break in its notebook, and tests/browser/test_deck_fit.py names it.
 """
 
 from __future__ import annotations
@@ -23,20 +27,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import offline  # noqa: E402
 
 
+DECK_WIDTH, DECK_HEIGHT = 1280, 720
+
+
 def make_exporter() -> SlidesExporter:
     exporter = SlidesExporter(
-        template_name="initviz_slides",
-        extra_template_basedirs=[str(offline.TEMPLATES)],
+        **offline.template_options("initviz_slides"),
         reveal_url_prefix=offline.URLS["reveal_url_prefix"],
         require_js_url=offline.URLS["require_js_url"],
         jquery_url=offline.URLS["jquery_url"],
         mathjax_url=offline.URLS["mathjax_url"],
-        reveal_scroll=True,  # a slide taller than the screen scrolls instead of being cut
         reveal_number="c/t",
         reveal_transition="none",  # fast on an old projector laptop
         reveal_theme="white",  # fonts ship with reveal.js ("simple" imports Google Fonts)
-        reveal_width="1200",  # room for a code line of ~90 characters; scaled to the screen
-        reveal_height="800",
+        # 16:9 in deck pixels, one per screen pixel on a 1280 x 720 projector; reveal.js
+        # scales the deck to any other screen. A slide that is too tall or wide is fitted
+        # (templates/initviz_slides/fit.js), and scrolls only as a last resort.
+        reveal_width=str(DECK_WIDTH),
+        reveal_height=str(DECK_HEIGHT),
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )

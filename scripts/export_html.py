@@ -25,8 +25,7 @@ import offline  # noqa: E402
 
 def make_exporter() -> HTMLExporter:
     return HTMLExporter(
-        template_name="initviz_html",
-        extra_template_basedirs=[str(offline.TEMPLATES)],
+        **offline.template_options("initviz_html"),
         require_js_url=offline.URLS["require_js_url"],
         mathjax_url=offline.URLS["mathjax_url"],
         embed_images=True,  # markdown images too, not only the outputs

@@ -28,6 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Files both templates include (templates/initviz_shared/: figure descriptions as alt text,
+# colours that pass WCAG AA).
+SHARED_TEMPLATES = TEMPLATES / "initviz_shared"
 NODE_MODULES = Path(os.environ.get("INITVIZ_NODE_MODULES", REPO / "node_modules"))
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -68,6 +71,13 @@ URLS = {
     "jquery_url": "_assets/jquery.min.js",
     "mathjax_url": "_assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
 }
+
+
+def template_options(name: str) -> dict:
+    """The exporter arguments that select our template ``name`` (initviz_html or
+    initviz_slides) and let it include the shared files."""
+    return {"template_name": name, "extra_template_basedirs": [str(TEMPLATES)],
+            "extra_template_paths": [str(SHARED_TEMPLATES)]}
 
 
 class MissingAssets(RuntimeError):
@@ -208,7 +218,7 @@ def write_index(out_dir: Path, heading: str, intro: str, entries: list[tuple[str
   li {{ margin: 0.7em 0; }}
   a {{ font-weight: 600; }}
   .goal {{ color: #555; }}
-  footer {{ margin-top: 3em; color: #777; font-size: 0.9em; }}
+  footer {{ margin-top: 3em; color: #595959; font-size: 0.9em; }}  /* 7:1; #777 was 4.5:1 */
 </style>
 <script type="text/x-mathjax-config">
 MathJax.Hub.Config({{ tex2jax: {{ inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], processEscapes: true }},
@@ -217,11 +227,13 @@ MathJax.Hub.Config({{ tex2jax: {{ inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], 
 <script src="{URLS["mathjax_url"]}"></script>
 </head>
 <body>
+<main>
 <h1>{html.escape(heading)}</h1>
 <p>{intro}</p>
 <ol>
 {items}
 </ol>
+</main>
 <footer>Built from the initviz notebooks; works offline (no file is loaded from the
 internet).</footer>
 </body>

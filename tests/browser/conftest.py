@@ -28,11 +28,14 @@ from labdriver import (  # noqa: E402
     ARTIFACTS,
     CHROMIUM_ARGS,
     LESSON_GLOB,
+    NODE_MODULES,
     NOTEBOOK_DIR,
+    SCRIPTS,
     chromium_path,
     lessons,
     missing_browser,
     required,
+    skip_or_fail,
 )
 
 
@@ -114,6 +117,76 @@ def page(browser_context, request, artifacts):
         text = "\n".join(console + [f"outside request (blocked): {u}" for u in outside])
         (artifacts / f"{name}.console.txt").write_text(text + "\n")
     pg.close()
+
+
+def _offline_module():
+    """scripts/offline.py (the build scripts' shared code), importable with its neighbours."""
+    if str(SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(SCRIPTS))
+    import offline
+
+    return offline
+
+
+@pytest.fixture(scope="session")
+def assets_ready():
+    offline = _offline_module()
+    try:
+        offline.check_assets()
+    except offline.MissingAssets as err:
+        skip_or_fail(str(err))
+
+
+@pytest.fixture(scope="session")
+def decks(assets_ready, tmp_path_factory) -> list[Path]:
+    """The offline decks of every lesson, built once per session as `make slides` does."""
+    import build_slides
+
+    if not lessons():
+        pytest.skip(f"no lessons matching {LESSON_GLOB} in {NOTEBOOK_DIR}")
+    return build_slides.build(lessons(), tmp_path_factory.mktemp("slides"), quiet=True)
+
+
+@pytest.fixture(scope="session")
+def pages(assets_ready, tmp_path_factory) -> list[Path]:
+    """The static HTML pages of every lesson, built once per session as `make html` does."""
+    import export_html
+
+    if not lessons():
+        pytest.skip(f"no lessons matching {LESSON_GLOB} in {NOTEBOOK_DIR}")
+    return export_html.build(lessons(), tmp_path_factory.mktemp("html"), quiet=True)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (npm, package.json), to inject into a page."""
+    path = NODE_MODULES / "axe-core" / "axe.min.js"
+    if not path.exists():
+        skip_or_fail(f"axe-core is not installed ({path} missing): run `npm ci` (make assets)")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def deck_reports(decks, browser_context, axe_source, artifacts) -> dict:
+    """Each deck measured slide by slide at 1280 x 720, then checked by axe-core (and the
+    decks' index page by axe-core): {file name: report}, see pagecheck.py."""
+    import pagecheck
+
+    files = [*decks, decks[0].parent / "index.html"]
+    reports = pagecheck.check_files(browser_context, files, axe_source, artifacts / "deck-fit")
+    pagecheck.save_axe(artifacts / "axe", "slides", reports)
+    return reports
+
+
+@pytest.fixture(scope="session")
+def page_reports(pages, browser_context, axe_source, artifacts) -> dict:
+    """Each static page and their index checked by axe-core: {file name: report}."""
+    import pagecheck
+
+    files = [*pages, pages[0].parent / "index.html"]
+    reports = pagecheck.check_files(browser_context, files, axe_source)
+    pagecheck.save_axe(artifacts / "axe", "html", reports)
+    return reports
 
 
 @pytest.fixture(scope="session")

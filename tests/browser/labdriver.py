@@ -30,6 +30,7 @@ NOTEBOOK_DIR = Path(os.environ.get("INITVIZ_NOTEBOOKS", REPO / "notebooks")).res
 ARTIFACTS = Path(os.environ.get("INITVIZ_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 SCRIPTS = REPO / "scripts"
+NODE_MODULES = Path(os.environ.get("INITVIZ_NODE_MODULES", REPO / "node_modules"))
 
 
 def lessons() -> list[Path]:

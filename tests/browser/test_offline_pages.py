@@ -20,40 +20,6 @@ LESSONS = ld.lessons()
 pytestmark = pytest.mark.skipif(not LESSONS, reason="no notebooks/NN_*.ipynb yet")
 
 
-def _offline():
-    import sys
-
-    sys.path.insert(0, str(ld.SCRIPTS))
-    import offline
-
-    return offline
-
-
-@pytest.fixture(scope="module")
-def assets_ready():
-    offline = _offline()
-    try:
-        offline.check_assets()
-    except offline.MissingAssets as err:
-        ld.skip_or_fail(str(err))
-
-
-@pytest.fixture(scope="module")
-def decks(assets_ready, tmp_path_factory):
-    import build_slides
-
-    out = tmp_path_factory.mktemp("slides")
-    return build_slides.build(LESSONS, out, quiet=True)
-
-
-@pytest.fixture(scope="module")
-def pages(assets_ready, tmp_path_factory):
-    import export_html
-
-    out = tmp_path_factory.mktemp("html")
-    return export_html.build(LESSONS, out, quiet=True)
-
-
 def _has_math(stem: str) -> bool:
     nb = json.loads((ld.NOTEBOOK_DIR / f"{stem}.ipynb").read_text())
     return any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in nb["cells"])
