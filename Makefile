@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-fast test-package test-notebooks parity execute benchmark clean assets slides html app
+.PHONY: lab frameworks test test-fast test-package test-notebooks parity execute benchmark clean assets slides html app lite
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,33 @@ $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(ASSETS)
 
+# The JupyterLite build tools in their own environment (lite/requirements.txt says why).
+LITE_VENV  := $(VENV)/lite
+LITE_STAMP := $(LITE_VENV)/.installed
+
+$(LITE_STAMP): lite/requirements.txt
+	@test -x $(LITE_VENV)/bin/python || $(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet -r lite/requirements.txt
+	@touch $(LITE_STAMP)
+
+# Lessons 11 and 12 run PyTorch and Keras (the torch and keras extras, the parity versions):
+# installed by make test, so that nbval runs them strictly; for teaching, `make frameworks`
+# (an extra: on Linux install PyTorch's CPU build first, README).
+FRAMEWORKS := $(VENV)/.frameworks
+
+$(FRAMEWORKS): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,torch,keras]"
+	@touch $(FRAMEWORKS)
+
 ## lab: open JupyterLab on the notebook series
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 ## test: package tests, every notebook re-executed and compared by nbval (strict), and the
 ## browser tests (JupyterLab, Voila, offline decks and pages in Chromium; skipped, saying why,
-## where Chromium, Playwright or npm is missing)
-test: $(STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests initviz notebooks --doctest-modules \
+## where Chromium, Playwright or npm is missing); the JupyterLite site is built and opened too
+test: $(STAMP) $(FRAMEWORKS) $(LITE_STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
+	MPLBACKEND=Agg KERAS_BACKEND=torch $(BIN)/python -m pytest tests initviz notebooks --doctest-modules \
 		--nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -q -rs
 
 ## test-fast: the inner loop (under a minute): package tests and docstring examples, without
@@ -55,6 +73,10 @@ execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
 		notebooks/[0-9][0-9]_*.ipynb $(wildcard notebooks/solutions/*.ipynb)
+	# one output block per print stream: the kernel splits a cell's prints at random moments,
+	# and each piece would show as its own block (taller slides; diffs that mean nothing)
+	$(BIN)/jupyter nbconvert --to notebook --inplace --CoalesceStreamsPreprocessor.enabled=True \
+		notebooks/[0-9][0-9]_*.ipynb $(wildcard notebooks/solutions/*.ipynb)
 
 ## benchmark: training speed (initviz vs PyTorch where installed) and explorer redraw latency
 benchmark: $(STAMP)
@@ -64,7 +86,8 @@ benchmark: $(STAMP)
 ## assets: local reveal.js, require.js, jQuery and MathJax for the offline decks and pages (npm)
 assets: $(ASSETS)
 
-## slides: one offline reveal.js deck per lesson in build/slides/ (open build/slides/index.html)
+## slides: one offline reveal.js deck per lesson, and the one-lecture deck of the guide's
+## 50-minute route (one_lecture.slides.html), in build/slides/ (open build/slides/index.html)
 slides: $(STAMP) $(ASSETS)
 	$(BIN)/python scripts/build_slides.py
 
@@ -75,6 +98,14 @@ html: $(STAMP) $(ASSETS)
 ## app: the playground as a stand-alone app (Voila), opened in the browser
 app: $(STAMP)
 	$(BIN)/voila notebooks/07_playground.ipynb
+
+## frameworks: PyTorch and Keras for lessons 11 and 12 (on Linux, install torch's CPU build first)
+frameworks: $(FRAMEWORKS)
+
+## lite: the whole series as a static JupyterLite site in build/lite/, run in the browser by
+## Pyodide (serve it: python3 -m http.server -d build/lite; README "Open the series in your browser")
+lite: $(STAMP) $(LITE_STAMP) $(ASSETS)
+	$(BIN)/python scripts/build_lite.py
 
 clean:
 	rm -rf $(VENV) build node_modules

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import nullcontext
 
 # Two BLAS threads pay off only for wide layers on big batches; below that one thread was as
@@ -25,14 +26,29 @@ def text_table(rows, left_first: bool = False) -> str:
 _CONTROLLER = []
 
 
-def single_thread():
-    """A context manager limiting BLAS to one thread. The threadpoolctl controller is made
-    once: building one scans the loaded libraries (~0.5 ms a call otherwise)."""
+def _controller():
+    """threadpoolctl's controller, made once (building one scans the loaded libraries, ~0.5 ms
+    a call otherwise); None in the browser (Pyodide, ``sys.platform == "emscripten"``), where
+    numpy runs on one thread (no threads there) and threadpoolctl's library scan only prints
+    a deprecation warning from Pyodide 314, and None where threadpoolctl is not installed."""
     if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
+        controller = None
+        if sys.platform != "emscripten":
+            try:
+                from threadpoolctl import ThreadpoolController
 
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1)
+                controller = ThreadpoolController()
+            except (ImportError, OSError):  # not installed; OSError: no library loader
+                pass
+        _CONTROLLER.append(controller)
+    return _CONTROLLER[0]
+
+
+def single_thread():
+    """A context manager limiting BLAS to one thread (threadpoolctl); a no-op context where
+    threadpoolctl is missing (see :func:`_controller`)."""
+    controller = _controller()
+    return nullcontext() if controller is None else controller.limit(limits=1)
 
 
 def blas_threads(width: int, batch: int | None = None):

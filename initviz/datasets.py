@@ -6,10 +6,16 @@ standardized per feature (mean 0, std 1), and ``y`` int64 class labels 0..k-1.
 Randomness comes only from the ``rng`` argument: None (fresh entropy), an int seed, or a
 ``numpy.random.Generator``. The same seed always gives the same arrays.
 
-scikit-learn is imported inside the functions that use it, never at module level:
-``import sklearn.datasets`` costs about 0.9 s, and the numerical core should import fast.
+No loader needs scikit-learn, so the package runs in the browser (Pyodide), where
+scikit-learn and SciPy would cost about 20 MB of downloads, and imports fast (``import
+sklearn.datasets`` costs about 0.9 s): the digits ship with the package
+(``initviz/data/digits.npz``, source and licence in ``initviz/data/README.md``), and moons and
+circles are scikit-learn's algorithms written out in numpy, drawing from the same
+``numpy.random.RandomState`` stream, so they return scikit-learn's arrays exactly
+(``tests/test_datasets.py`` compares them).
 """
 
+from importlib import resources
 
 import numpy as np
 
@@ -36,6 +42,18 @@ NAMES = ("moons", "circles", "spiral", "digits")
 def _sklearn_seed(gen):
     """Draw a random_state for scikit-learn from our generator, so seeds carry over."""
     return int(gen.integers(2**31 - 1))
+
+
+def _shuffle_and_add_noise(X, y, noise, seed):
+    """scikit-learn's ending of make_moons and make_circles (sklearn/datasets/
+    _samples_generator.py, 1.2-1.9): shuffle the rows with ``RandomState(seed).shuffle`` of
+    ``arange(n)`` (``sklearn.utils.shuffle``), then add ``normal(scale=noise)`` noise drawn
+    from the same stream."""
+    state = np.random.RandomState(seed)
+    order = np.arange(len(X))
+    state.shuffle(order)
+    X, y = X[order], y[order]
+    return X + state.normal(scale=noise, size=X.shape), y
 
 
 def _check_X(X):
@@ -84,10 +102,14 @@ def make_moons(n_samples=200, noise=0.2, rng=None):
     n_samples = check_int("n_samples", n_samples, 1)
     noise = check_real("noise", noise, 0.0)
     seed = _sklearn_seed(as_generator(rng))
-    from sklearn.datasets import make_moons as sk_make_moons
-
-    X, y = sk_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
-    return _standardize(X.astype(np.float64)), y.astype(np.int64)
+    n_out = n_samples // 2  # the upper moon; the lower one gets the extra point
+    n_in = n_samples - n_out
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    X = np.column_stack([np.append(np.cos(t_out), 1 - np.cos(t_in)),
+                         np.append(np.sin(t_out), 1 - np.sin(t_in) - 0.5)])
+    y = np.append(np.zeros(n_out, np.int64), np.ones(n_in, np.int64))
+    X, y = _shuffle_and_add_noise(X, y, noise, seed)
+    return _standardize(X), y
 
 
 def make_circles(n_samples=200, noise=0.1, factor=0.5, rng=None):
@@ -111,10 +133,16 @@ def make_circles(n_samples=200, noise=0.1, factor=0.5, rng=None):
     noise = check_real("noise", noise, 0.0)
     factor = check_real("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
     seed = _sklearn_seed(as_generator(rng))
-    from sklearn.datasets import make_circles as sk_make_circles
-
-    X, y = sk_make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
-    return _standardize(X.astype(np.float64)), y.astype(np.int64)
+    n_out = n_samples // 2  # the outer circle; the inner one gets the extra point
+    n_in = n_samples - n_out
+    # endpoint=False: the first point of a circle is not repeated as its last
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.column_stack([np.append(np.cos(t_out), np.cos(t_in) * factor),
+                         np.append(np.sin(t_out), np.sin(t_in) * factor)])
+    y = np.append(np.zeros(n_out, np.int64), np.ones(n_in, np.int64))
+    X, y = _shuffle_and_add_noise(X, y, noise, seed)
+    return _standardize(X), y
 
 
 def make_spiral(n_samples=300, n_classes=3, noise=0.2, rng=None):
@@ -158,7 +186,9 @@ def make_spiral(n_samples=300, n_classes=3, noise=0.2, rng=None):
 
 
 def load_digits(standardize=True):
-    """scikit-learn's bundled 8x8 handwritten digits (1797 images; no download).
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images), from the copy shipped in
+    ``initviz/data/digits.npz`` (the UCI optdigits test set; source and licence in
+    ``initviz/data/README.md``): no download, no scikit-learn.
 
     Args:
         standardize: if True, scale each pixel column to mean 0 and std 1; the pixels that
@@ -169,15 +199,19 @@ def load_digits(standardize=True):
         y: int64 array (1797,), the digit 0..9.
     Raises:
         TypeError: if standardize is not a bool.
+
+    >>> X, y = load_digits(standardize=False)
+    >>> X.shape, int(X.max()), np.bincount(y)[:3].tolist()
+    ((1797, 64), 16, [178, 182, 177])
     """
     standardize = check_bool("standardize", standardize)
-    from sklearn.datasets import load_digits as sk_load_digits
-
-    X, y = sk_load_digits(return_X_y=True)
-    X = X.astype(np.float64)
+    with resources.files(__package__).joinpath("data", "digits.npz").open("rb") as file:
+        with np.load(file) as data:
+            X = data["images"].reshape(-1, 64).astype(np.float64)
+            y = data["target"].astype(np.int64)
     if standardize:
         X = _standardize(X)
-    return X, y.astype(np.int64)
+    return X, y
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -12,10 +12,12 @@ zero-mean weights of standard deviation ``s`` and a layer of ``fan_in`` inputs
 so a linear stack multiplies the std by ``sqrt(fan_in) * s`` per layer, a ReLU stack the
 root mean square by ``sqrt(fan_in / 2) * s`` (He et al. 2015): the signal survives only near
 ``s = sqrt(1 / fan_in)`` (tanh) or ``sqrt(2 / fan_in)`` (ReLU). :func:`scale_sweep` measures
-that band. Notebook 04 (Xavier/Glorot) compares measurement and theory layer by layer with
-:func:`measure`. The figures of these two notebooks are drawn by
-:func:`initviz.plots.plot_scale_sweep` and :func:`initviz.plots.legend_outside`: this module
-only measures. Everything is float64 and never warns: overflow becomes inf/nan in the results.
+that band (:meth:`SweepResult.alive`: per layer, neither the signal's nor the gradient's
+variance halves or doubles, and at most 5 % of any layer's units saturate). Notebook 04
+(Xavier/Glorot) compares measurement and theory layer by layer with :func:`measure`. The
+figures of these two notebooks are drawn by :func:`initviz.plots.plot_scale_sweep` and
+:func:`initviz.plots.legend_outside`: this module only measures. Everything is float64 and
+never warns: overflow becomes inf/nan in the results.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import initializers
+from .activations import get_activation
 from .mlp import MLP, Gradients
-from .stats import NetworkStats, describe, signal_propagation
+from .stats import NetworkStats, describe, signal_propagation, signal_std
 from .theory import predict_for
-from ._checks import check_int
+from ._checks import check_int, check_real
 from ._util import blas_threads, text_table
 
 __all__ = ["measure", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
@@ -127,17 +130,36 @@ def deep_stack(width=250, depth=10, activation="tanh", weight_init="glorot_unifo
     return StackResult(net, stats, grads, depth)
 
 
+# The lessons' criterion of a signal that survives the stack (SweepResult.alive): per layer,
+# on average over the stack, neither the signal's variance nor the gradient's variance halves
+# or doubles (std factors in [1/sqrt(2), sqrt(2)]), and no layer has more than 5 % of its
+# units saturated. The theory's scales sit at per-layer factor 1 (LeCun et al. 1998; Glorot &
+# Bengio 2010, eq. 5-6; He et al. 2015, eq. 10), so a band symmetric in that factor centres
+# on them; the saturation limit stops tanh above sqrt(1/fan_in), where its forward std is held
+# near 1 by the flat ends (not by a healthy signal) and its gradient std keeps growing.
+ALIVE_FACTOR = math.sqrt(2.0)
+ALIVE_SATURATION = 0.05
+
+
 @dataclass
 class SweepResult:
     """What :func:`scale_sweep` measured, one entry per weight scale.
 
     Attributes:
         scales: the weight standard deviations, as given.
-        activation_std: std of the last hidden layer's activations.
+        activation_std: std of the last hidden layer's activations (layer std: offsets
+            between units count as spread).
         gradient_std: std of the back-propagated dL/dz at the first hidden layer.
         saturated: fraction of saturated units in the last hidden layer (tanh/sigmoid).
         nonfinite: number of inf/nan values in the last hidden layer.
         activation, width, depth: the stack that was swept.
+        signal_std: signal std (:func:`initviz.stats.signal_std`) of the last hidden layer.
+        signal_factor: per-layer factor of the signal std, the geometric mean over the stack:
+            ``(signal_std(a[depth]) / signal_std(x)) ** (1 / depth)``.
+        gradient_factor: per-layer factor of the gradient std on its way back, the geometric
+            mean over the stack: ``(std(dL/dz[1]) / std(dL/dz[out])) ** (1 / depth)``.
+        max_saturated: the largest saturated fraction over the hidden layers.
+        (The last four are None in a result built by hand without them.)
     """
 
     scales: np.ndarray
@@ -148,12 +170,73 @@ class SweepResult:
     activation: str
     width: int
     depth: int
+    signal_std: np.ndarray | None = None
+    signal_factor: np.ndarray | None = None
+    gradient_factor: np.ndarray | None = None
+    max_saturated: np.ndarray | None = None
 
     def band(self, low=0.1, high=10.0) -> tuple:
         """``(smallest, largest)`` scale at which both the last layer's activation std and
-        the first layer's gradient std lie in [low, high]; ``(nan, nan)`` if none does."""
+        the first layer's gradient std lie in [low, high]; ``(nan, nan)`` if none does.
+
+        A window on the raw stds (what :func:`initviz.plots.plot_scale_sweep` shades), not
+        a test of a healthy signal: a saturated tanh stack keeps its activation std near 1.
+        The lessons' criterion is :meth:`alive`."""
         ok = ((self.activation_std >= low) & (self.activation_std <= high)
               & (self.gradient_std >= low) & (self.gradient_std <= high))
+        if not ok.any():
+            return math.nan, math.nan
+        return float(self.scales[ok].min()), float(self.scales[ok].max())
+
+    def alive(self, factor=ALIVE_FACTOR, saturation=ALIVE_SATURATION) -> np.ndarray:
+        """Which scales keep the signal alive through the stack, forward and backward.
+
+        Alive: the per-layer signal factor and gradient factor both lie in
+        ``[1 / factor, factor]`` (default sqrt(2): per layer, neither variance halves nor
+        doubles, on average over the stack), at most ``saturation`` of the units of every
+        hidden layer are saturated (default 5 %), and nothing overflowed. Theory puts the
+        per-layer factor at 1 for ``sqrt(1 / fan_in)`` (tanh, linear) and ``sqrt(2 / fan_in)``
+        (ReLU): the band is centred there. A ReLU's dead units do not enter: with zero
+        biases, ``relu(s * z) = s * relu(z)``, so their fraction does not depend on the scale.
+        At ``sqrt(1 / fan_in)`` a tanh stack still loses its std slowly, as a power law
+        (``q[l] ~ 1 / (1 / q[0] + 2 l)`` for the variance, from ``tanh(z) ~ z - z**3 / 3``),
+        not exponentially: a per-layer factor 0.86 over 10 layers, 0.79 over 5, so for
+        tanh the band centres on the theory from about 10 layers on.
+
+        Args:
+            factor: a number > 1. saturation: a fraction in [0, 1].
+        Returns:
+            bool array, one entry per scale.
+        Raises:
+            TypeError, ValueError: bad factor or saturation; ValueError: this result has no
+            per-layer factors (built by hand without them).
+
+        >>> sw = scale_sweep([0.01, 1 / np.sqrt(100), 1.0], width=100, depth=5, rng=0)
+        >>> sw.alive().tolist()               # tanh: vanishes, alive, saturated
+        [False, True, False]
+        """
+        factor = check_real("factor", factor, 1.0, low_open=True)
+        saturation = check_real("saturation", saturation, 0.0, 1.0)
+        if any(v is None for v in (self.signal_factor, self.gradient_factor,
+                                   self.max_saturated)):
+            raise ValueError("this SweepResult has no per-layer factors: make it with scale_sweep")
+        with np.errstate(invalid="ignore"):
+            ok = np.ones(len(self.scales), dtype=bool)
+            for f in (self.signal_factor, self.gradient_factor):
+                f = np.asarray(f, dtype=np.float64)
+                ok &= np.isfinite(f) & (f >= 1 / factor) & (f <= factor)
+            ok &= np.asarray(self.max_saturated) <= saturation
+            ok &= np.asarray(self.nonfinite) == 0
+        return ok
+
+    def alive_band(self, factor=ALIVE_FACTOR, saturation=ALIVE_SATURATION) -> tuple:
+        """``(smallest, largest)`` scale that :meth:`alive` accepts; ``(nan, nan)`` if none.
+
+        >>> sw = scale_sweep(np.logspace(-2, 0, 21), width=100, depth=10, rng=0)
+        >>> [round(x, 3) for x in sw.alive_band()]   # tanh, centred on sqrt(1/100) = 0.1
+        [0.079, 0.126]
+        """
+        ok = self.alive(factor, saturation)
         if not ok.any():
             return math.nan, math.nan
         return float(self.scales[ok].min()), float(self.scales[ok].max())
@@ -173,7 +256,8 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
         width, depth, activation, n_samples: the stack, as in :func:`deep_stack`.
         rng: None, an int seed or a Generator.
     Returns:
-        :class:`SweepResult`.
+        :class:`SweepResult` (its :meth:`SweepResult.alive` says which scales keep the
+        signal alive).
     Raises:
         ValueError: scales empty, not 1-D, or holding a value that is not finite and > 0.
     """
@@ -192,8 +276,10 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
     base = [W.copy() for W in net.weights]
     X = gen.standard_normal((n_samples, width))
     out_grad = gen.standard_normal((n_samples, width))
+    x_signal, g_out = signal_std(X), float(np.std(out_grad))
+    act = get_activation(net.activation_names[0])  # every hidden layer has the same one
     rows = []
-    with blas_threads(width):
+    with blas_threads(width), np.errstate(all="ignore"):
         for scale in s:
             net.weights = [scale * W for W in base]
             trace = net.trace(X)
@@ -201,9 +287,15 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
             last = describe(trace.activations[depth - 1], trace.pre_activations[depth - 1],
                             net.activation_names[depth - 1])
             first = describe(grads.pre_activations[0])
-            rows.append((last.std, first.std, last.saturated, last.nonfinite))
-    a, g, sat, n_bad = (np.array(c) for c in zip(*rows))
-    return SweepResult(s, a, g, sat, n_bad.astype(int), net.activation_names[0], width, depth)
+            max_sat = max((float(np.mean(act.saturated(trace.pre_activations[l])))
+                           for l in range(depth)), default=0.0) if act.saturates else 0.0
+            rows.append((last.std, first.std, last.saturated, last.nonfinite, last.signal_std,
+                         (last.signal_std / x_signal) ** (1 / depth),
+                         (first.std / g_out) ** (1 / depth), max_sat))
+    a, g, sat, n_bad, sig, f_sig, f_grad, max_sat = (np.array(c, dtype=np.float64)
+                                                     for c in zip(*rows))
+    return SweepResult(s, a, g, sat, n_bad.astype(int), net.activation_names[0], width, depth,
+                       sig, f_sig, f_grad, max_sat)
 
 
 def _fmt(x):

@@ -20,6 +20,10 @@ Backpropagation (the chain rule, layer by layer, from the output back)::
 
     dL/dW[i] = a[i-1].T @ dL/dz[i]          dL/db[i] = sum over samples of dL/dz[i]
     dL/da[i-1] = dL/dz[i] @ W[i].T          dL/dz[i-1] = dL/da[i-1] * f'(z[i-1])
+
+Width scaling (lesson 10): ``parametrization="mup"`` with a ``base_width`` is muP (Yang et al.
+2022, table 3): the output layer's init variance and every layer's learning rate scale with
+width (:mod:`initviz.mup` has the table; :meth:`MLP.learning_rates` gives the rates).
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import initializers
-from ._checks import check_choice, check_data, check_ints
+from . import initializers, mup
+from ._checks import check_choice, check_data, check_int, check_ints
 from .activations import OUTPUT_ACTIVATIONS, get_activation
 
-__all__ = ["MLP", "Trace", "Gradients", "check_data"]
+__all__ = ["MLP", "Trace", "Gradients", "check_data", "PARAMETRIZATIONS"]
+
+PARAMETRIZATIONS = ("standard", "mup")
 
 
 @dataclass
@@ -110,6 +116,11 @@ class MLP:
         output_activation: ``"linear"`` (MSE), ``"sigmoid"`` (binary cross-entropy) or
             ``"softmax"`` (cross-entropy); default linear.
         rng: None, an int seed or a numpy Generator; draws the weights, layer by layer.
+        parametrization: ``"standard"`` (default) or ``"mup"`` (:mod:`initviz.mup`; the
+            draws are the same, the output layer's weights are then divided by
+            ``sqrt(m)``); see :meth:`learning_rates` for the per-layer rates.
+        base_width: the hidden width of the base model muP scales from (an int >= 1,
+            required with ``"mup"``, ignored otherwise).
     Attributes:
         weights: list of arrays, ``weights[i]`` of shape (layer_sizes[i], layer_sizes[i+1]).
         biases: list of arrays, ``biases[i]`` of shape (layer_sizes[i+1],).
@@ -126,8 +137,17 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, activation="relu", weight_init="glorot_uniform",
-                 bias_init="zeros", output_activation="linear", rng=None):
+                 bias_init="zeros", output_activation="linear", rng=None,
+                 parametrization="standard", base_width=None):
         sizes = check_ints("layer_sizes", layer_sizes, 1, min_length=2)
+        self.parametrization = check_choice("parametrization", parametrization,
+                                            PARAMETRIZATIONS)
+        if parametrization == "mup":
+            if base_width is None:
+                raise ValueError("parametrization='mup' needs base_width, the hidden width "
+                                 "of the base model (an int >= 1)")
+            base_width = check_int("base_width", base_width, 1)
+        self.base_width = base_width if parametrization == "mup" else None
         self.layer_sizes = sizes
         n_layers = len(sizes) - 1
 
@@ -155,6 +175,39 @@ class MLP:
             shape = (self.layer_sizes[i], self.layer_sizes[i + 1])
             self.weights.append(np.asarray(self.weight_inits[i](shape, rng=gen), dtype=np.float64))
             self.biases.append(np.asarray(self.bias_inits[i]((shape[1],), rng=gen), dtype=np.float64))
+        if self.parametrization == "mup" and n_layers > 1:
+            self.weights[-1] /= np.sqrt(self.width_multipliers[-1][0])
+
+    # ---------------------------------------------------------------- width scaling
+    @property
+    def width_multipliers(self) -> list:
+        """Per layer, ``(m_fan_in, m_fan_out)``: a hidden dimension over ``base_width``, 1.0
+        for the data's input and output dimensions and in the standard parametrization.
+
+        >>> MLP([8, 256, 256, 10], parametrization="mup", base_width=64).width_multipliers
+        [(1.0, 4.0), (4.0, 4.0), (4.0, 1.0)]
+        """
+        return mup.width_multipliers(self.layer_sizes, self.base_width)
+
+    def learning_rates(self, lr, optimizer="sgd") -> dict:
+        """The per-layer learning rates for :func:`initviz.train` that a base rate ``lr``
+        stands for: ``lr`` everywhere in the standard parametrization; muP's table
+        (:mod:`initviz.mup`, Yang et al. 2022, table 3) in muP.
+
+        Args:
+            lr: the base learning rate (finite, > 0). optimizer: ``"sgd"`` or ``"adam"``.
+        Returns:
+            ``{"weights": [one rate per layer], "biases": [...]}``.
+        Raises:
+            TypeError, ValueError: lr not a finite number > 0, an unknown optimizer.
+
+        >>> net = MLP([8, 256, 256, 10], parametrization="mup", base_width=64)
+        >>> net.learning_rates(0.01, "adam")["weights"]    # input, hidden / 4, output / 4
+        [0.01, 0.0025, 0.0025]
+        >>> net.learning_rates(0.01, "sgd")                # doctest: +NORMALIZE_WHITESPACE
+        {'weights': [0.04, 0.01, 0.0025], 'biases': [0.04, 0.04, 0.01]}
+        """
+        return mup.learning_rates(self.width_multipliers, lr, optimizer)
 
     # ---------------------------------------------------------------- description
     @property
@@ -177,8 +230,10 @@ class MLP:
 
     def __repr__(self):
         hidden = sorted({a.name for a in self.hidden_activations}) or ["-"]
+        extra = (f", parametrization='mup', base_width={self.base_width}"
+                 if self.parametrization == "mup" else "")
         return (f"MLP({self.layer_sizes}, activation={'/'.join(hidden)}, "
-                f"output_activation={self.output_activation!r}, params={self.n_params})")
+                f"output_activation={self.output_activation!r}, params={self.n_params}{extra})")
 
     def copy(self) -> "MLP":
         """An independent copy (arrays copied), e.g. to train two copies side by side."""

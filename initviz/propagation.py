@@ -132,6 +132,9 @@ class Propagation:
         weight_std: the std of one weight.
         n_checkpoints: segments the backward pass recomputed (0: nothing recomputed).
         dtype: "float32" or "float64", the precision the passes ran in.
+        inputs: how many inputs were sent through: ``settings["batch"]``, or fewer for a
+            preview (the first ``inputs`` rows of the batch; every statistic is then exact
+            for those inputs). :attr:`preview` is True then.
     """
 
     settings: dict
@@ -147,6 +150,12 @@ class Propagation:
     weight_std: float
     n_checkpoints: int = 0
     dtype: str = "float64"
+    inputs: int = 0
+
+    @property
+    def preview(self) -> bool:
+        """True when only the first :attr:`inputs` of the batch were sent through."""
+        return 0 < self.inputs < self.settings["batch"]
 
 
 def histogram_range(activation):
@@ -186,13 +195,15 @@ class _Derivative:
             # "not >=" also catches nan. The thresholds keep the relative error of f'(z)
             # below ~1e-9 in float64 and ~1e-3 in float32 (then the whole pass is float32).
             if name == "tanh":
-                d = 1.0 - a * a
+                d = a * a
+                np.subtract(1.0, d, out=d)
                 near = 4.5e-7 if a.dtype == np.float64 else 1e-4
             else:
-                d = a * (1.0 - a)
+                d = 1.0 - a
+                d *= a
                 near = 1.1e-7 if a.dtype == np.float64 else 2.5e-5
-            far = ~(d >= near)
-            if far.any():
+            if not d.min() >= near:  # one pass when nothing is near 0 (the usual case)
+                far = ~(d >= near)
                 d[far] = act.df(z[far])
             self.kind, self.data = "value", d
 
@@ -221,7 +232,7 @@ class _Derivative:
 
 def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=10, width=256,
               batch=512, seed=0, *, dtype="auto", bins=41, hist_values=16384, bank=None,
-              work_bytes=64 * 2**20, cancel=None) -> Propagation:
+              work_bytes=64 * 2**20, cancel=None, inputs=None) -> Propagation:
     """Send a standard-normal batch forward and a standard-normal gradient backward.
 
     Args:
@@ -243,13 +254,27 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
             above it the backward pass recomputes segments from checkpoints.
         cancel: None or a callable; checked between layers, and if it returns True the
             computation stops with :class:`Cancelled` (the explorer drops stale frames).
+        inputs: None (the whole batch) or 1..batch: send only the first ``inputs`` rows of
+            the batch X (and of the injected dL/dz) through, a preview that is exact for
+            those inputs and costs ``inputs / batch`` of the matrix products.
     Returns:
         :class:`Propagation`.
     Raises:
         ValueError, TypeError: an argument out of range or of the wrong type.
+
+    Lesson 03's sigmoid stack: the units keep fixed offsets around 0.5 (layer std 0.02)
+    while what depends on the input shrinks ~25x a layer:
+
+    >>> r = propagate("random_normal", 0.01, "sigmoid", depth=10, width=250, batch=128)
+    >>> print(f"layer 10: layer std {r.activations.std[-1]:.2g}, "
+    ...       f"signal std {r.activations.signal_std[-1]:.1g} ({r.dtype})")
+    layer 10: layer std 0.02, signal std 9e-15 (float64)
+    >>> propagate("he_normal", 1.0, "relu", 3, 32, batch=512, inputs=64).preview
+    True
     """
     st = check_settings(weight_init, scale, activation, depth, width, batch, seed, dtype)
     bins = check_int("bins", bins, 2, 10000)
+    inputs = st["batch"] if inputs is None else check_int("inputs", inputs, 1, st["batch"])
     init, label = resolve_initializer(weight_init, scale)
     act = get_activation(activation)
     depth, width = st["depth"], st["width"]
@@ -267,28 +292,61 @@ def propagate(weight_init="random_normal", scale=0.01, activation="tanh", depth=
         lo, hi = AUTO_FLOAT32_RANGE
         safe = pred_a is not None and all(
             np.all((p >= lo) & (p <= hi)) for p in (pred_a, pred_g))
+        if act.name == "sigmoid" and safe:
+            # sigmoid units sit near 0.5 and the signal around it shrinks by about
+            # f'(0) * std * sqrt(width) = 0.25 * std * sqrt(width) per layer; float32
+            # resolves 0.5 to 6e-8 only, so a signal below 1e-4 needs float64
+            gain = 0.25 * abs(factor) * math.sqrt(width)
+            safe = gain >= 1 or depth * math.log10(max(gain, 1e-300)) > -4
         use = "float32" if safe else "float64"
-    kw = dict(st, family=family, factor=factor, act=act, bins=bins, hist_values=hist_values,
+    kw = dict(st, inputs=inputs, family=family, factor=factor, act=act, bins=bins,
+              hist_values=hist_values,
               bank=WeightBank() if bank is None else bank, work_bytes=work_bytes,
               cancel=cancel or (lambda: False))
     A, G, act_hist, grad_hist, n_ckpt = _stream(dtype=np.dtype(use), **kw)
     if dtype == "auto" and use == "float32":
         stds = np.concatenate([A.std, G.std])
         if (A.nonfinite.any() or G.nonfinite.any()
-                or not np.all((stds >= 1e-30) & (stds <= 1e30))):
+                or not np.all((stds >= 1e-30) & (stds <= 1e30))
+                or not _resolved(A, np.float32)):
             use = "float64"
             A, G, act_hist, grad_hist, n_ckpt = _stream(dtype=np.dtype(use), **kw)
     return Propagation(st, label, A, G, act_hist, grad_hist, histogram_range(act.name),
-                       (-3.0, 3.0), pred_a, pred_g, abs(factor), n_ckpt, use)
+                       (-3.0, 3.0), pred_a, pred_g, abs(factor), n_ckpt, use, inputs)
 
 
-def _stream(*, weight_init, scale, activation, depth, width, batch, seed, family, factor, act,
-            bins, hist_values, bank, work_bytes, cancel, dtype):
-    """The layer-by-layer forward and backward passes of :func:`propagate`."""
+_BLAS_READY = []
+
+
+def _warm_blas():
+    """One product in each precision with OpenBLAS' default threads, once per process.
+    Measured on a 2-core machine: when the process's first large product ran under the
+    one-thread limit, every later one-thread 512 x 256 @ 256 x 256 float32 product took
+    6.9 ms instead of 1.9 ms (OpenBLAS 0.3.31); after one such product, 1.9 ms."""
+    if not _BLAS_READY:
+        for dt in (np.float32, np.float64):
+            np.ones((512, 256), dt) @ np.ones((256, 256), dt)
+        _BLAS_READY.append(True)
+
+
+def _resolved(cols, dtype):
+    """Whether every layer's signal std is well above the rounding of its values: at least
+    1000 units in the last place of their root mean square (float32 rounds 0.5 to 6e-8, so
+    a sigmoid layer's signal std of 1e-14 measures as ~2e-6 of rounding noise)."""
+    rms = np.sqrt(cols.mean ** 2 + cols.std ** 2)
+    floor = 1e3 * float(np.finfo(dtype).eps) * rms
+    return bool(np.all(~(cols.signal_std < floor)))
+
+
+def _stream(*, weight_init, scale, activation, depth, width, batch, seed, inputs, family,
+            factor, act, bins, hist_values, bank, work_bytes, cancel, dtype):
+    """The layer-by-layer forward and backward passes of :func:`propagate` (on the first
+    ``inputs`` rows of the batch)."""
+    n = inputs
     act_lo, act_hi = histogram_range(act.name)
     grad_lo, grad_hi = -3.0, 3.0
     drop_zeros = act.name == "relu"
-    rows = max(1, min(batch, -(-int(hist_values) // width)))
+    rows = max(1, min(n, -(-int(hist_values) // width)))
     A, G = LayerColumns.empty(depth), LayerColumns.empty(depth)
     act_hist = np.zeros((depth, bins))
     grad_hist = np.zeros((depth, bins))
@@ -303,19 +361,22 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, family
         return z, act.f(z)
 
     # Memory plan: per layer the backward pass needs f'(z) and (if not in the bank) W.
-    per_deriv = {"linear": 0, "relu": batch * width, "leaky_relu": batch * width}.get(
-        act.name, item * batch * width)
-    per_layer = per_deriv + item * width * width  # weights counted as if uncached
-    checkpoint = item * batch * width
-    if depth * per_layer <= work_bytes:
+    per_deriv = {"linear": 0, "relu": n * width, "leaky_relu": n * width}.get(
+        act.name, item * n * width)
+    weights = item * width * width
+    # weights the bank keeps for every layer cost nothing more; else count them as uncached
+    per_layer = per_deriv + (0 if depth * weights <= bank.cache_bytes else weights)
+    checkpoint = item * n * width
+    if depth * per_layer <= work_bytes or per_layer == 0:
         seg = depth
     else:
         seg = int(round(math.sqrt(depth * checkpoint / per_layer)))
         seg = max(1, min(depth, seg, work_bytes // per_layer))
     starts = list(range(0, depth, seg))
 
-    with np.errstate(all="ignore"), blas_threads(width, batch):
-        a = bank.inputs(batch, width, seed, dtype)
+    _warm_blas()
+    with np.errstate(all="ignore"), blas_threads(width, n):
+        a = bank.inputs(batch, width, seed, dtype)[:n]  # a preview: the first n inputs
         checkpoints, derivs, kept_w = {}, {}, {}
         for i in range(depth):
             if cancel():
@@ -337,7 +398,7 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, family
             act_hist[i] = _histogram(a[:rows].reshape(-1), act_lo, act_hi, bins, drop_zeros)
         del a
 
-        g = bank.output_gradient(batch, width, seed, dtype).copy()  # dL/dz, last layer
+        g = bank.output_gradient(batch, width, seed, dtype)[:n].copy()  # dL/dz, last layer
         for i in range(depth - 1, -1, -1):
             if cancel():
                 raise Cancelled

@@ -17,9 +17,10 @@ from . import initializers
 from ._checks import check_choice
 from ._util import text_table
 from .activations import get_activation
+from .jacobians import singular_values as jacobian_singular_values  # lesson 08 (re-exported)
 from .mlp import MLP
 
-__all__ = ["LayerStats", "NetworkStats", "finite_moments", "zeros_and_dead", "signal_std",
+__all__ = ["LayerStats", "NetworkStats", "jacobian_singular_values", "finite_moments", "zeros_and_dead", "signal_std",
            "magnitudes", "input_similarity", "describe", "network_stats", "signal_propagation", "format_table",
            "NEAR_ZERO"]
 

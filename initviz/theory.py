@@ -40,8 +40,14 @@ import numpy as np
 from . import initializers
 from ._checks import check_choice, check_ints, check_real
 from .activations import LEAKY_RELU_SLOPE, get_activation
+# Lesson 08's mean-field theory (Poole et al. 2016; Schoenholz et al. 2017), re-exported so
+# that initviz.theory.q_map etc. are the names the lesson and outside users call.
+from .mean_field import (c_map, chi1, chi_c, correlation_fixed_point, critical_sigma_w2,
+                         depth_scales, fixed_point, length_slope, phase, q_map, trajectory)
 
 __all__ = ["Prediction", "gaussian_moments", "predict_variances", "predict_for"]
+__all__ += ["q_map", "c_map", "fixed_point", "correlation_fixed_point", "chi1", "chi_c",
+            "critical_sigma_w2", "depth_scales", "phase", "length_slope", "trajectory"]
 
 METHODS = ("mean_field", "linearized")
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(121)

@@ -2,7 +2,8 @@
 
 Initialize the parameters (the MLP's ``weight_init``), then repeat: forward-propagate,
 compute the cost, backpropagate, update ``W -= lr * dL/dW``. Nothing else (no momentum, no
-adaptive steps), so what the curves show is the initialization's doing.
+adaptive steps), so what the curves show is the initialization's doing. Lesson 10 trains with
+Adam too (``optimizer="adam"``), as muP's learning-rate transfer is shown with it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from . import initializers
 from ._checks import check_int, check_real
 from ._util import blas_threads
 from .mlp import MLP, check_data
+from .optimizers import make_optimizer
 
 __all__ = ["History", "Run", "train", "compare", "learning_rates"]
 
@@ -94,8 +96,8 @@ def learning_rates(lr, n_layers: int) -> tuple[list, list]:
 
 
 def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
-          callback=None) -> History:
-    """Train ``net`` in place with (minibatch) gradient descent.
+          callback=None, optimizer="sgd") -> History:
+    """Train ``net`` in place with (minibatch) gradient descent, or Adam.
 
     Args:
         net: an :class:`initviz.MLP`.
@@ -109,12 +111,16 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
         callback: None, or ``callback(epoch, history)`` called after every finished epoch
             (0-based ``epoch``; ``history`` is the :class:`History` so far). If it returns
             True, training stops there (``history.stopped_at`` records the epoch count).
+        optimizer: ``"sgd"`` (plain gradient descent, the default) or ``"adam"`` (Kingma &
+            Ba 2015, PyTorch's defaults; a fresh state every call): see
+            :mod:`initviz.optimizers`. muP's per-layer rates: :meth:`MLP.learning_rates`.
     Returns:
         :class:`History`. If the loss becomes inf/nan the remaining epochs are recorded as
         nan and training stops: an exploding network ends the run, it does not crash it.
     Raises:
         TypeError: epochs, lr or batch_size of a wrong type (2.5 epochs is one).
-        ValueError: epochs or batch_size < 1, lr not finite and > 0, bad data.
+        ValueError: epochs or batch_size < 1, lr not finite and > 0, bad data, an unknown
+            optimizer.
 
     >>> from initviz import datasets
     >>> X, y = datasets.make_moons(100, rng=0)
@@ -125,6 +131,12 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
     """
     epochs = check_int("epochs", epochs, 1)
     w_rates, b_rates = learning_rates(lr, net.n_layers)
+    opt = make_optimizer(optimizer)
+    if opt.name != "sgd" and type(net).apply_gradients is not MLP.apply_gradients:
+        # Adam updates net.weights and net.biases; a subclass with more parameters (a
+        # ResidualMLP's gains and scales) would leave those untrained without a word
+        raise ValueError(f"optimizer={optimizer!r} trains an MLP's weights and biases only; "
+                         f"{type(net).__name__} has other parameters: use optimizer='sgd'")
     X = check_data(X, net.layer_sizes[0])
     n = X.shape[0]
     if batch_size is not None:
@@ -157,7 +169,11 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
                     gstd += [float(np.std(g)) for g in grads.weights]
                 if not math.isfinite(loss):
                     break
-                net.apply_gradients(grads, w_rates, b_rates)
+                if opt.name == "sgd":
+                    net.apply_gradients(grads, w_rates, b_rates)
+                else:
+                    opt.step(net.weights + net.biases, grads.weights + grads.biases,
+                             w_rates + b_rates)
             epoch_loss = float(np.average(losses, weights=weights)) if all(
                 math.isfinite(v) for v in losses) else math.nan
             if not math.isfinite(epoch_loss):

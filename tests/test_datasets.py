@@ -53,6 +53,23 @@ def test_moons_match_sklearn_with_the_drawn_random_state():
     np.testing.assert_array_equal(y, y_ref)
 
 
+@pytest.mark.parametrize("maker", ["make_moons", "make_circles"])
+@pytest.mark.parametrize("n_samples, noise, seed", [(1, 0.0, 0), (2, 0.1, 1), (7, 0.3, 2),
+                                                     (200, 0.2, 0), (301, 1.5, 9)])
+def test_moons_and_circles_equal_sklearn(maker, n_samples, noise, seed):
+    # Our numpy port of scikit-learn's generators (no sklearn in the browser) must give its
+    # arrays exactly, fed the random_state our rng draws.
+    import sklearn.datasets
+
+    random_state = int(np.random.default_rng(seed).integers(2**31 - 1))
+    kwargs = {"factor": 0.3} if maker == "make_circles" else {}  # sklearn's default is 0.8
+    raw, y_ref = getattr(sklearn.datasets, maker)(n_samples=n_samples, noise=noise,
+                                                  random_state=random_state, **kwargs)
+    X, y = getattr(datasets, maker)(n_samples=n_samples, noise=noise, rng=seed, **kwargs)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(X, datasets.standardize(raw))  # bit for bit
+
+
 def test_circles_inner_circle_is_smaller_by_factor():
     # Without noise every point lies on a circle of radius 1 (label 0) or `factor` (label 1),
     # both centered at the origin, which standardization keeps (the mean is 0).
@@ -130,6 +147,31 @@ def test_digits_raw_gray_levels():
     np.testing.assert_array_equal(X, load_digits().data)
     np.testing.assert_array_equal(y, load_digits().target)
     assert X.min() == 0 and X.max() == 16
+
+
+def test_shipped_digits_equal_sklearn_load_digits():
+    # initviz/data/digits.npz is a copy of scikit-learn's digits (initviz/data/README.md)
+    from sklearn.datasets import load_digits
+
+    ref = load_digits()
+    with np.load(Path(datasets.__file__).parent / "data" / "digits.npz") as data:
+        np.testing.assert_array_equal(data["images"], ref.images)
+        np.testing.assert_array_equal(data["target"], ref.target)
+        assert data["images"].dtype == np.uint8 and data["target"].dtype == np.uint8
+
+
+def test_every_loader_works_without_sklearn(monkeypatch):
+    # As in the browser (Pyodide), where scikit-learn is not installed: None in sys.modules
+    # makes `import sklearn` raise ImportError.
+    for name in [m for m in sys.modules if m == "sklearn" or m.startswith("sklearn.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    with pytest.raises(ImportError):
+        import sklearn  # noqa: F401
+    for name in datasets.NAMES:
+        X, y = datasets.load(name, seed=3)
+        assert np.isfinite(X).all() and len(X) == len(y) >= 200
+    assert datasets.load_digits(standardize=False)[0].max() == 16
 
 
 # ----------------------------------------------------------------------------- standardize

@@ -47,6 +47,32 @@ def glorot_uniform(fan_in, fan_out, rng):
     return rng.uniform(-limit, limit, size=(fan_in, fan_out))
 
 
+def softmax_scipy(x, axis):
+    from scipy.special import softmax
+
+    return softmax(x, axis=axis)
+
+
+def attention_scipy(q, k):  # Vaswani et al. 2017, eq. 1, with scipy's softmax
+    return softmax_scipy(q @ k.T / math.sqrt(q.shape[-1]), axis=-1)
+
+
+def keras_he_normal(fan_in, fan_out, rng):  # keras.initializers.HeNormal: truncated, rescaled
+    w = rng.standard_normal((fan_in, fan_out))
+    out = np.abs(w) > 2
+    while out.any():
+        w[out] = rng.standard_normal(np.count_nonzero(out))
+        out = np.abs(w) > 2
+    return math.sqrt(2 / fan_in) / TRUNC * w
+
+
+def cross_entropy_logsumexp(logits, labels):  # scipy's logsumexp, an independent reduction
+    from scipy.special import logsumexp
+
+    logits = np.asarray(logits, dtype=np.float64)
+    return float(np.mean(logsumexp(logits, axis=1) - logits[np.arange(len(logits)), labels]))
+
+
 def glorot_normal(fan_in, fan_out, rng):
     w = rng.standard_normal((fan_in, fan_out))
     out = np.abs(w) > 2
@@ -64,6 +90,19 @@ def he_uniform(fan_in, fan_out, rng):
 def fans(shape):
     field = math.prod(shape[:-2])
     return shape[-2] * field, shape[-1] * field
+
+
+def layer_norm(x):  # lesson 09: Ba et al. 2016, eq. 4, with PyTorch's eps
+    return (x - x.mean(1, keepdims=True)) / np.sqrt(x.var(1, keepdims=True) + 1e-5)
+
+
+def orthogonal_qr(n, rng):  # lesson 08: QR with the sign fix (Mezzadri 2007)
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def orthogonal_no_sign_fix(n, rng):
+    return np.linalg.qr(rng.standard_normal((n, n)))[0]
 
 
 SOLUTIONS = {
@@ -90,6 +129,26 @@ SOLUTIONS = {
     "06.1": fans,
     "06.2": "b",
     "06.3": (1 / 6) ** (20 / 2),
+    "08.1": 0.1 / (1 - 1.5 / 2),                   # ReLU q* = sigma_b2 / (1 - sigma_w2 / 2)
+    "08.2": -1 / math.log(0.9),                    # xi_c = -1 / ln(chi_c)
+    "08.3": orthogonal_qr,
+    "08.4": "b",
+    "09.1": 2.0 ** 20,                             # Var doubles per He block
+    "09.2": layer_norm,
+    "09.3": "c",
+    "09.4": math.log(0.05 / 0.95),                 # log-odds of the prior
+    "10.1": math.sqrt(64),                         # Var(q . k) = d_k Var(q_i) Var(k_i)
+    "10.2": 0.02 / math.sqrt(2 * 48),              # nanoGPT's c_proj std
+    "10.3": attention_scipy,
+    "10.4": 0.01 / (1024 / 64),                    # TP V table 3: Adam, hidden: lr / m
+    "10.5": "b",
+    "11.1": 1 / (3 * 64),                          # U(-a, a), a = 1/sqrt(fan_in): a^2 / 3
+    "11.2": (1 / 3) * (1 / 2),                     # default variance x ReLU's half
+    "11.3": math.log(10),                          # -ln(1/10)
+    "11.4": cross_entropy_logsumexp,
+    "12.1": "a",
+    "12.2": 256 * (2 / (256 + 256)) * (1 / 2),     # Glorot's variance x ReLU's half
+    "12.3": keras_he_normal,
 }
 
 
@@ -204,6 +263,34 @@ WRONG = {
              (lambda s: (s[1] * math.prod(s[2:]), s[0] * math.prod(s[2:])), ["PyTorch's layout"])],
     "06.2": [("a", ["He's", "a = sqrt(5)"]), ("c", ["Xavier/Glorot"]), ("d", ["LeCun's"])],
     "06.3": [(1.0, ["not He"]), (0.5 ** 10, ["Xavier's ratio"]), ((1 / 6) ** 20, ["VARIANCES"])],
+    "08.1": [(0.1 / (1 - 1.5), ["half"]), (0.1, ["bias alone"])],
+    "08.2": [(-6 / math.log(0.9), ["6 xi_c"]), (1 / 0.9, ["-1/ln"])],
+    "08.3": [(orthogonal_no_sign_fix, ["sign"]),
+             (lambda n, rng: rng.standard_normal((n, n)), ["identity"])],
+    "08.4": [("a", ["ordered"]), ("c", ["critical line"])],
+    "09.1": [(2.0 ** 10, ["growth of the std"]), (21.0, ["compounds"])],
+    "09.2": [(lambda x: (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), ["axis 0"]),
+             (lambda x: (x - x.mean(1, keepdims=True)) / np.sqrt(x.var(1, keepdims=True)),
+              ["eps is missing"])],
+    "09.3": [("a", ["undoes the scale"]), ("b", ["undoes the scale"]), ("d", ["bias"])],
+    "09.4": [(math.log(0.05), ["log p"]), (-math.log(0.05 / 0.95), ["sign is flipped"])],
+    "10.1": [(64.0, ["variance of q . k"]), (1.0, ["after dividing"])],
+    "10.2": [(0.02 / math.sqrt(48), ["both branches"]), (0.02 / 96, ["square root"]),
+             (0.02, ["scaled down"])],
+    "10.3": [(lambda q, k: softmax_scipy(q @ k.T, axis=-1), ["divide the logits by sqrt(d_k)"]),
+             (lambda q, k: softmax_scipy(q @ k.T / q.shape[-1], axis=-1), ["not d_k"])],
+    "10.4": [(0.01, ["standard parametrization"]), (0.0025, ["not its square root"])],
+    "10.5": [("a", ["lesson 01's trap"]), ("c", ["before any training"]),
+             ("d", ["whatever the rate"])],
+    "11.1": [(1 / 64, ["LeCun"]), (math.sqrt(1 / 192), ["the std"])],
+    "11.2": [(1 / 3, ["leaves out the ReLU"]), (math.sqrt(1 / 6), ["the std"])],
+    "11.3": [(0.1, ["probability"]), (1.0, ["natural log"])],
+    "11.4": [(lambda z, y: cross_entropy_logsumexp(z, y) / math.log(10), ["natural log"]),
+             (lambda z, y: cross_entropy_logsumexp(z, y) * len(z), ["not the sum"])],
+    "12.1": [("b", ["bias of 1"]), ("c", ["changes the model"])],
+    "12.2": [(1 / 6, ["PyTorch's default"]), (math.sqrt(1 / 2), ["the std"])],
+    "12.3": [(_normal(lambda i, o: math.sqrt(2 / i)), ["truncates at 2 std"]),
+             (_normal(lambda i, o: math.sqrt(2 / (i + o))), ["Glorot's"])],
 }
 
 IDS = exercises.exercise_ids()
@@ -217,12 +304,20 @@ def _stub_for(exercise):
 
 
 # ----------------------------------------------------------------------------- the bank
-def test_bank_covers_lessons_01_to_06_with_2_to_4_exercises_each():
-    for lesson in range(1, 7):
+# every lesson but 00 (the first demonstration) and 07 (the playground) ends with exercises
+EXERCISE_LESSONS = sorted(int(p.name[:2]) for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+                          if int(p.name[:2]) not in (0, 7))
+
+
+def test_every_lesson_but_00_and_07_has_2_to_5_exercises():
+    assert sorted({int(i[:2]) for i in exercises.exercise_ids()}) == EXERCISE_LESSONS
+    for lesson in EXERCISE_LESSONS:
         ids = exercises.exercise_ids(lesson)
-        assert 2 <= len(ids) <= 4, (lesson, ids)
+        assert 2 <= len(ids) <= 5, (lesson, ids)
         assert ids == [f"{lesson:02d}.{k}" for k in range(1, len(ids) + 1)]
-        assert "implement" in {exercises.kind(i) for i in ids}, lesson
+        kinds = {exercises.kind(i) for i in ids}
+        # the basics (01-06) each ask for code; every lesson mixes at least two kinds
+        assert ("implement" in kinds or lesson > 6) and len(kinds) >= 2, (lesson, kinds)
     assert set(IDS) == set(SOLUTIONS) == set(WRONG)
     assert all(exercises.kind(i) in exercises.KINDS for i in IDS)
 
@@ -302,11 +397,11 @@ def test_exercise_ids_by_lesson():
 
 
 @pytest.mark.parametrize("bad, error, part", [
-    (7, ValueError, "lesson must be an int in [1, 6], got 7"),
-    (0, ValueError, "in [1, 6]"),
+    (7, ValueError, "got 7"),
+    (0, ValueError, "in [1, "),
     (5.0, TypeError, "lesson must be an int"),
     (True, TypeError, "got True"),
-    ("5", ValueError, "lesson must be one of '01', '02', '03', '04', '05', '06', got '5'"),
+    ("5", ValueError, "lesson must be one of '01', '02', '03', '04', '05', '06', "),
     ("07", ValueError, "got '07'"),
 ])
 def test_exercise_ids_of_a_lesson_without_exercises(bad, error, part):
@@ -544,7 +639,7 @@ def _code_outputs(path):
         yield cell.source, text
 
 
-@pytest.mark.parametrize("lesson", range(1, 7))
+@pytest.mark.parametrize("lesson", EXERCISE_LESSONS)
 def test_lessons_leave_every_exercise_unanswered(lesson):
     """Each lesson has a check cell per exercise whose stored output is the prompt."""
     (path,) = NOTEBOOKS.glob(f"{lesson:02d}_*.ipynb")
@@ -555,7 +650,7 @@ def test_lessons_leave_every_exercise_unanswered(lesson):
         assert found[0].startswith(f"Not answered yet ({exercise}): "), (exercise, found[0][:200])
 
 
-@pytest.mark.parametrize("lesson", range(1, 7))
+@pytest.mark.parametrize("lesson", EXERCISE_LESSONS)
 def test_solutions_notebooks_answer_every_exercise(lesson):
     (path,) = (NOTEBOOKS / "solutions").glob(f"{lesson:02d}_*_solutions.ipynb")
     outputs = "\n".join(out for _, out in _code_outputs(path))

@@ -106,7 +106,7 @@ def test_scale_sweep_equals_deep_stack_with_random_normal_of_that_scale():
     assert sw.gradient_std[0] == pytest.approx(r.column("gradients", "std")[0], rel=1e-12)
 
 
-def test_band_for_relu_sits_around_sqrt_2_over_fan_in():
+def test_band_is_a_window_on_the_raw_stds():
     width = 250
     sw = experiments.scale_sweep(np.logspace(-2, 0, 41), width=width, depth=10,
                                  activation="relu", n_samples=50, rng=0)
@@ -118,6 +118,98 @@ def test_band_for_relu_sits_around_sqrt_2_over_fan_in():
 def test_band_without_a_surviving_scale_is_nan():
     sw = experiments.scale_sweep([1e-3], width=20, depth=5, activation="tanh", n_samples=10, rng=0)
     assert all(math.isnan(x) for x in sw.band())
+    assert all(math.isnan(x) for x in sw.alive_band())
+
+
+def test_per_layer_factors_of_a_linear_stack_are_sqrt_fan_in_times_the_scale():
+    # Var(z) = fan_in * s**2 * Var(a) per layer (LeCun et al. 1998): factor sqrt(fan_in) * s
+    width, depth = 100, 4
+    scales = np.array([0.05, 0.1, 0.2])
+    sw = experiments.scale_sweep(scales, width=width, depth=depth, activation="linear",
+                                 n_samples=300, rng=0)
+    np.testing.assert_allclose(sw.signal_factor, math.sqrt(width) * scales, rtol=0.03)
+    np.testing.assert_allclose(sw.gradient_factor, math.sqrt(width) * scales, rtol=0.03)
+    # the theory's alive window, sqrt(fan_in) * s in [1/sqrt(2), sqrt(2)]: only 0.1 is in it
+    assert sw.alive().tolist() == [False, True, False]
+
+
+def test_relu_alive_band_is_centred_on_he():
+    # He et al. 2015, eq. 10: per-layer factor sqrt(fan_in / 2) * s, 1 at sqrt(2 / fan_in)
+    width = 250
+    he = math.sqrt(2 / width)
+    scales = he * np.array([1 / 1.8, 1 / 1.15, 1.0, 1.15, 1.8])
+    sw = experiments.scale_sweep(scales, width=width, depth=10, activation="relu",
+                                 n_samples=50, rng=1)
+    assert sw.alive().tolist() == [False, True, True, True, False]
+    grid = experiments.scale_sweep(np.logspace(-3, 1, 41), width=width, depth=10,
+                                   activation="relu", n_samples=50, rng=1)
+    low, high = grid.alive_band()
+    assert low < he < high
+    assert 1 / 1.26 < math.sqrt(low * high) / he < 1.26  # centred within one grid step
+
+
+def _tanh_saturated_fraction(std_z):
+    """P(tanh'(z) < 0.02 * tanh'(0)) for z ~ N(0, std_z**2): |z| > arccosh(sqrt(50))."""
+    z_sat = math.acosh(math.sqrt(50.0))
+    return math.erfc(z_sat / (std_z * math.sqrt(2.0)))
+
+
+def test_tanh_alive_band_is_centred_on_lecun_and_stopped_by_saturation():
+    width = 250
+    lecun = math.sqrt(1 / width)
+    # 2.5 x LeCun: layer 1 sees z ~ N(0, 2.5**2), 29 % saturated by the normal tail
+    expected = _tanh_saturated_fraction(2.5)
+    assert 0.25 < expected < 0.33
+    sw = experiments.scale_sweep(lecun * np.array([1 / 1.8, 1.0, 2.5]), width=width, depth=10,
+                                 activation="tanh", n_samples=200, rng=2)
+    assert sw.max_saturated[2] >= 0.9 * expected
+    assert sw.gradient_factor[2] < math.sqrt(2)  # the gradient factor alone would pass it
+    assert sw.alive().tolist() == [False, True, False]
+    grid = experiments.scale_sweep(np.logspace(-3, 1, 41), width=width, depth=10,
+                                   activation="tanh", n_samples=50, rng=2)
+    low, high = grid.alive_band()
+    assert low < lecun < high
+    assert 1 / 1.26 < math.sqrt(low * high) / lecun < 1.26
+
+
+def test_sigmoid_stack_is_never_alive():
+    # sigmoid' <= 1/4, so the signal factor is at most sqrt(fan_in) * s / 4: >= 1/sqrt(2)
+    # needs s >= 2 sqrt(2) / sqrt(fan_in); there layer 1 (z ~ N(0, 8)) saturates
+    # (sigmoid'(z) < 0.02 / 4) beyond the 5 % limit
+    width = 250
+    p = (1 - math.sqrt(1 - 4 * 0.02 * 0.25)) / 2
+    z_sat = math.log((1 - p) / p)
+    layer1 = math.erfc(z_sat / (math.sqrt(8.0) * math.sqrt(2.0)))
+    assert layer1 > 0.05
+    sw = experiments.scale_sweep(np.logspace(-3, 1, 41), width=width, depth=10,
+                                 activation="sigmoid", n_samples=50, rng=0)
+    s_min = 2 * math.sqrt(2) / math.sqrt(width)
+    assert np.all(sw.signal_factor[sw.scales < s_min] < 1 / math.sqrt(2))
+    assert np.all(sw.max_saturated[sw.scales >= s_min] > 0.05)
+    assert not sw.alive().any()
+    assert all(math.isnan(x) for x in sw.alive_band())
+
+
+def test_alive_reports_overflow_as_dead():
+    sw = experiments.scale_sweep([1e3], width=50, depth=100, activation="relu", n_samples=5, rng=0)
+    assert sw.nonfinite[0] > 0
+    assert sw.alive().tolist() == [False]
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"factor": 1.0}, ValueError), ({"factor": "2"}, TypeError),
+    ({"saturation": 1.5}, ValueError), ({"saturation": math.nan}, ValueError)])
+def test_alive_rejects_bad_arguments(kwargs, error):
+    sw = experiments.scale_sweep([0.1], width=4, depth=1, n_samples=3, rng=0)
+    with pytest.raises(error):
+        sw.alive(**kwargs)
+
+
+def test_alive_needs_the_per_layer_factors():
+    sw = experiments.SweepResult(np.array([0.1]), np.ones(1), np.ones(1), np.zeros(1),
+                                 np.zeros(1, dtype=int), "relu", 4, 1)
+    with pytest.raises(ValueError, match="scale_sweep"):
+        sw.alive()
 
 
 def test_summary_table_rows_and_rounding():

@@ -20,6 +20,9 @@ from PIL import Image
 from initviz import datasets, plots, widgets
 from initviz.comparison import GridResult
 from initviz.experiments import scale_sweep
+from initviz.trainability import TrainabilityGrid
+from initviz.transformer_stats import attention_sweep, residual_std_theory
+from initviz.width import CoordCheck, LRTransfer
 
 CSS_PX_PER_INCH = 96  # the CSS inch: the unit of the PNG's width/height metadata
 MIN_EFFECTIVE_DPI = 150
@@ -89,6 +92,42 @@ FIGURES = {
         [np.eye(3), 100 * np.eye(3)], shared_scale=False, row_labels=["x1", "x2", "bias"]),
     "plot_grid": lambda: plots.plot_grid(_grid(), title="test accuracy after 5 epochs "
                                                         "(mean ± std over 3 seeds)"),
+    "plot_attention_vs_dk": lambda: plots.plot_attention_vs_dk(
+        attention_sweep([4, 16, 64], True), attention_sweep([4, 16, 64], False),
+        title="one head at initialization"),
+    "plot_residual_stream": lambda: plots.plot_residual_stream(
+        {"no scaling": np.sqrt(np.arange(1, 10)) * 0.1, "scaled": np.full(9, 0.1)},
+        {"no scaling": residual_std_theory(64, 8, 16, False),
+         "scaled": residual_std_theory(64, 8, 16, True)},
+        depths=[1, 2, 4, 8], finals={"no scaling": [0.1, 0.14, 0.2, 0.28], "scaled": [0.1] * 4},
+        title="GPT-2 init"),
+    "plot_coord_check": lambda: plots.plot_coord_check(
+        CoordCheck("standard", [64, 128, 256], 0.01, ["hidden 1", "output"],  # [step][width][layer]
+                   [[[1.0, 1.0]] * 3, [[1.0, 1.0], [2.0, 4.0], [4.0, 16.0]]]),
+        CoordCheck("mup", [64, 128, 256], 0.01, ["hidden 1", "output"],
+                   [[[1.0, 1.0]] * 3, [[1.0, 1.0]] * 3]), title="coordinate check"),
+    "plot_lr_transfer": lambda: plots.plot_lr_transfer(
+        LRTransfer("standard", [64, 256], [1e-3, 1e-2, 1e-1], 1, 64,
+                   [[1.0, 0.5, float("nan")], [0.4, 2.0, float("nan")]]),
+        LRTransfer("mup", [64, 256], [1e-3, 1e-2, 1e-1], 1, 64, [[1.0, 0.5, 0.8], [0.8, 0.3, 0.9]]),
+        title="learning-rate transfer"),
+    # lesson 08 (initviz/plots/signal_propagation.py)
+    "plot_phase_diagram": lambda: plots.plot_phase_diagram(
+        {"He": ("relu", 2.0, 0.0), "chaotic": ("tanh", 3.0, 0.05)}, title="phase diagram"),
+    "plot_correlation_map": lambda: plots.plot_correlation_map("tanh", 3.0, 0.05,
+                                                               title="chaotic tanh"),
+    "plot_singular_values": lambda: plots.plot_singular_values(
+        {"gaussian": np.geomspace(10.0, 1e-3, 64), "orthogonal": np.full(64, 1.0)},
+        title="singular values"),
+    "plot_training_time": lambda: plots.plot_training_time(
+        [2, 4, 8], {"orthogonal": [[5, 6], [5, 7], [6, 6]], "gaussian": [[5, 8], [9, None],
+                                                                         [None, None]]}, 10,
+        title="training time"),
+    "plot_trainability": lambda: plots.plot_trainability(TrainabilityGrid(
+        np.array([0.6, 1.2, 1.76, 3.0]), np.array([6, 12, 24]),
+        np.array([[0.9, 0.2, 0.1], [0.95, 0.9, 0.3], [0.95, 0.9, 0.9], [0.9, 0.8, 0.2]]),
+        np.array([3.1, 35.7, float("inf"), 21.0]), {"activation": "tanh", "sigma_b2": 0.05}),
+        title="trainability"),
 }
 
 SMALL = dict(depth=12, width=32, batch=64)
@@ -105,6 +144,8 @@ EXPLORER_FIGURES = {
                                  width=8)}),
     "training_figure (spiral)": lambda: widgets.training_figure(
         "spiral", runs={"A": dict(epochs=5, width=8)}),
+    "phase_figure (tanh, chaotic)": lambda: widgets.phase_figure("tanh", 3.0, 0.05),
+    "phase_figure (relu, overflow)": lambda: widgets.phase_figure("relu", 4.0, 1.0),
     "training_figure (digits)": lambda: widgets.training_figure(
         "digits", runs={"A": dict(epochs=3, width=8), "B": dict(epochs=3, width=8,
                                                                 weight_init="zeros")}),

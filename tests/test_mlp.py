@@ -456,3 +456,98 @@ def test_exploding_tanh_net_and_softmax_output_stay_silent(no_warnings):
     # std 8e200; the cross-entropy from the logits, max_j z_j - z_y, is finite and of that order
     assert isinstance(loss, float) and math.isfinite(loss)
     assert 1e199 < loss < 1e203
+
+
+# --------------------------------------------------------------------------------------------
+# muP (lesson 10): Yang et al. 2022, "Tensor Programs V", table 3, typed in from the paper:
+#   init variance: input & hidden 1/fan_in, output 1/fan_in^2; SGD LR: input weights and
+#   all biases eta * fan_out, hidden eta, output eta / fan_in; Adam LR: input weights and
+#   all biases eta, hidden and output eta / fan_in. Relative to a base width b, every fan
+#   is a multiplier m = n / b, so that muP at n = b is the standard parametrization.
+# --------------------------------------------------------------------------------------------
+def test_mup_learning_rates_follow_table_3_of_tensor_programs_v():
+    b, n, d, k, eta = 32, 256, 10, 3, 0.1
+    m = n / b
+    net = MLP([d, n, n, n, k], parametrization="mup", base_width=b, rng=0)
+    adam = net.learning_rates(eta, "adam")
+    assert adam["weights"] == pytest.approx([eta, eta / m, eta / m, eta / m])
+    assert adam["biases"] == pytest.approx([eta] * 4)
+    sgd = net.learning_rates(eta, "sgd")
+    assert sgd["weights"] == pytest.approx([eta * m, eta, eta, eta / m])
+    assert sgd["biases"] == pytest.approx([eta * m, eta * m, eta * m, eta])
+    sp = MLP([d, n, n, n, k], rng=0)
+    for opt in ("adam", "sgd"):
+        assert sp.learning_rates(eta, opt) == {"weights": [eta] * 4, "biases": [eta] * 4}
+
+
+def test_mup_init_variances_follow_table_3():
+    b, n = 64, 1024
+    net = MLP([20, n, n, 1000], weight_init="lecun_normal", parametrization="mup",
+              base_width=b, rng=1)
+    sp = MLP([20, n, n, 1000], weight_init="lecun_normal", rng=1)
+    # input and hidden: 1/fan_in as in SP; output: (1/fan_in) (b/fan_in), i.e. 1/fan_in^2 up
+    # to the base width's constant
+    for W, want in zip(net.weights, [1 / 20, 1 / n, b / n ** 2]):
+        assert W.var() == pytest.approx(want, rel=0.03)
+    np.testing.assert_array_equal(net.weights[0], sp.weights[0])
+    np.testing.assert_allclose(net.weights[-1], sp.weights[-1] / math.sqrt(n / b))
+
+
+def test_mup_at_the_base_width_is_the_standard_parametrization():
+    a = MLP([5, 16, 16, 2], parametrization="mup", base_width=16, rng=3)
+    s = MLP([5, 16, 16, 2], rng=3)
+    for Wa, Ws in zip(a.weights, s.weights):
+        np.testing.assert_array_equal(Wa, Ws)
+    assert a.learning_rates(0.3, "sgd") == s.learning_rates(0.3, "sgd")
+    assert a.width_multipliers == [(1.0, 1.0)] * 3
+
+
+def test_mup_equals_the_mup_packages_form_under_adam():
+    """MuReadout's form: output weights drawn with variance 1/base fan_in, used as x W / m,
+    all at Adam rate eta except hidden at eta / m (MuAdam). Same function after Adam steps."""
+    from initviz.optimizers import Adam
+
+    b, n, eta = 8, 64, 0.01
+    m = n / b
+    X = np.random.default_rng(0).standard_normal((32, 4))
+    y = np.sin(X[:, :1])
+    net = MLP([4, n, n, 1], activation="tanh", weight_init="lecun_normal",
+              parametrization="mup", base_width=b, rng=2)
+    pkg = MLP([4, n, n, 1], activation="tanh", weight_init="lecun_normal", rng=2)
+    pkg.weights[-1] *= math.sqrt(1 / m) * m   # V = W_eff * m, Var(V) = 1 / base fan_in
+    assert pkg.weights[-1].var() == pytest.approx(1 / b, rel=0.5)
+    opt_a, opt_b = Adam(eps=1e-30), Adam(eps=1e-30)
+    rates_a = net.learning_rates(eta, "adam")
+    for _ in range(3):
+        _, g = net.loss_and_gradients(X, y)
+        opt_a.step(net.weights + net.biases, g.weights + g.biases,
+                   rates_a["weights"] + rates_a["biases"])
+        # the package's network: the effective output weight is V / m
+        eff = pkg.copy()
+        eff.weights[-1] = pkg.weights[-1] / m
+        _, gp = eff.loss_and_gradients(X, y)
+        gV = gp.weights[-1] / m                  # chain rule through W_eff = V / m
+        opt_b.step(pkg.weights + pkg.biases, gp.weights[:-1] + [gV] + gp.biases,
+                   [eta, eta / m, eta] + [eta] * 3)
+    np.testing.assert_allclose(net.weights[-1], pkg.weights[-1] / m, rtol=1e-9)
+    np.testing.assert_allclose(net.weights[1], pkg.weights[1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"parametrization": "mup"}, ValueError, "base_width"),
+    ({"parametrization": "mup", "base_width": 0}, ValueError, "base_width"),
+    ({"parametrization": "mup", "base_width": 2.5}, TypeError, "base_width"),
+    ({"parametrization": "muP"}, ValueError, "did you mean 'mup'"),
+])
+def test_bad_parametrization_arguments_raise(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        MLP([2, 4, 1], **kwargs)
+
+
+def test_learning_rates_check_their_arguments():
+    net = MLP([2, 4, 1], parametrization="mup", base_width=2)
+    with pytest.raises(ValueError, match="optimizer"):
+        net.learning_rates(0.1, "rmsprop")
+    with pytest.raises(ValueError, match="lr"):
+        net.learning_rates(-1.0)
+    assert "base_width=2" in repr(net)

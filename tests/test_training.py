@@ -261,3 +261,121 @@ def test_zero_init_network_trains_only_its_output_bias_in_compare():
     net = runs["zeros"].net
     assert not net.weights[0].any() and not net.weights[1].any()
     assert net.biases[1][0] != 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Adam (lesson 10): against Kingma & Ba 2015, Algorithm 1, written out here scalar by scalar,
+# and against torch.optim.Adam when torch is importable
+# --------------------------------------------------------------------------------------------
+def adam_reference(p0, grads, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Algorithm 1 of Kingma & Ba 2015 on one scalar parameter, one gradient per step."""
+    p, m, v = p0, 0.0, 0.0
+    for t, g in enumerate(grads, start=1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1 ** t)
+        v_hat = v / (1 - beta2 ** t)
+        p = p - lr * m_hat / (math.sqrt(v_hat) + eps)
+    return p
+
+
+def test_adam_follows_its_published_update_rule():
+    from initviz.optimizers import Adam
+
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal(5)
+    grads = rng.standard_normal((7, 5)) * np.array([1e-4, 1e-2, 1.0, 10.0, 1e3])
+    params = [p0.copy()]
+    opt = Adam()
+    for g in grads:
+        opt.step(params, [g], [0.01])
+    want = [adam_reference(p0[i], grads[:, i], 0.01) for i in range(5)]
+    np.testing.assert_allclose(params[0], want, rtol=1e-13, atol=1e-15)
+    assert opt.t == 7
+
+
+def test_adam_first_step_is_about_lr_whatever_the_gradient_scale():
+    from initviz.optimizers import Adam
+
+    p = [np.zeros(3)]
+    Adam().step(p, [np.array([1e-3, 1.0, -1e3])], [0.1])
+    # m_hat = g, v_hat = g^2: the step is lr g / (|g| + eps)
+    np.testing.assert_allclose(p[0], [-0.1 * 1e-3 / (1e-3 + 1e-8), -0.1 * 1 / (1 + 1e-8),
+                                      0.1 * 1e3 / (1e3 + 1e-8)], rtol=1e-14)
+
+
+def test_adam_matches_torch_optim_adam():
+    torch = pytest.importorskip("torch")
+    from initviz.optimizers import Adam
+
+    rng = np.random.default_rng(1)
+    shapes = [(4, 3), (3,)]
+    params = [rng.standard_normal(s) for s in shapes]
+    tparams = [torch.tensor(p.copy(), requires_grad=True) for p in params]
+    topt = torch.optim.Adam([{"params": [tparams[0]], "lr": 0.05},
+                             {"params": [tparams[1]], "lr": 0.2}])
+    opt = Adam()
+    for _ in range(5):
+        grads = [rng.standard_normal(s) for s in shapes]
+        opt.step(params, grads, [0.05, 0.2])
+        for tp, g in zip(tparams, grads):
+            tp.grad = torch.tensor(g)
+        topt.step()
+    for p, tp in zip(params, tparams):
+        np.testing.assert_allclose(p, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_train_with_adam_takes_adam_steps_from_the_backpropagated_gradients():
+    X, y = linear_problem()
+    net = MLP([3, 4, 1], activation="tanh", rng=0)
+    ref = net.copy()
+    train(net, X, y, epochs=2, lr=0.01, optimizer="adam")
+    g1 = ref.loss_and_gradients(X, y)[1]
+    first = [W - 0.01 * gW / (np.abs(gW) + 1e-8) for W, gW in zip(ref.weights, g1.weights)]
+    # the second step, by Algorithm 1 per coordinate, from the gradients at the first step
+    after_one = ref.copy()
+    after_one.weights = [w.copy() for w in first]
+    after_one.biases = [b - 0.01 * gb / (np.abs(gb) + 1e-8) for b, gb in zip(ref.biases, g1.biases)]
+    g2 = after_one.loss_and_gradients(X, y)[1]
+    for W0, gw1, gw2, W in zip(ref.weights, g1.weights, g2.weights, net.weights):
+        want = np.vectorize(lambda p, a, b: adam_reference(p, [a, b], 0.01))(W0, gw1, gw2)
+        np.testing.assert_allclose(W, want, rtol=1e-12, atol=1e-15)
+
+
+def test_train_with_sgd_is_unchanged_by_the_optimizer_argument():
+    X, y = linear_problem()
+    a, b = MLP([3, 4, 1], rng=0), MLP([3, 4, 1], rng=0)
+    ha = train(a, X, y, epochs=5, lr=0.05)
+    hb = train(b, X, y, epochs=5, lr=0.05, optimizer="sgd")
+    assert ha.loss == hb.loss
+    for Wa, Wb in zip(a.weights, b.weights):
+        np.testing.assert_array_equal(Wa, Wb)
+
+
+def test_adam_trains_and_a_bad_optimizer_name_raises():
+    X, y = blobs()
+    net = MLP([2, 8, 3], output_activation="softmax", rng=0)
+    h = train(net, X, y, epochs=50, lr=0.01, optimizer="adam")
+    assert h.loss[-1] < 0.5 * h.loss[0]
+    with pytest.raises(ValueError, match="'sgd', 'adam'.*'adamw'"):
+        train(net, X, y, epochs=1, lr=0.01, optimizer="adamw")
+    with pytest.raises(TypeError, match="optimizer"):
+        train(net, X, y, epochs=1, lr=0.01, optimizer=None)
+
+
+def test_adam_divergence_is_silent(no_warnings):
+    X, y = linear_problem()
+    # Adam's steps are ~lr in size: at lr 1e200 the weights reach 1e200 after one step
+    h = train(MLP([3, 64, 1], rng=0), X, y, epochs=5, lr=1e200, optimizer="adam")
+    assert h.diverged_at == 1 and math.isnan(h.loss[-1])
+
+
+def test_adam_refuses_a_network_with_parameters_it_would_not_update():
+    class Gains(MLP):   # a subclass whose apply_gradients also updates other parameters
+        def apply_gradients(self, grads, lr, bias_lr=None):
+            super().apply_gradients(grads, lr, bias_lr)
+
+    X, y = linear_problem()
+    with pytest.raises(ValueError, match="Gains has other parameters"):
+        train(Gains([3, 2, 1], rng=0), X, y, epochs=1, lr=0.01, optimizer="adam")
+    train(Gains([3, 2, 1], rng=0), X, y, epochs=1, lr=0.01)   # SGD: its own update

@@ -271,6 +271,7 @@ def test_a_burst_of_slider_changes_costs_at_most_two_frames_and_ends_on_the_last
     # Which policy applies depends on the expected frame time, which a busy machine inflates:
     # pin it, so the test checks each policy and not the machine's load.
     monkeypatch.setattr(signal_module, "SLOW_FRAME", 0.0 if slow else math.inf)
+    monkeypatch.setattr(signal_module, "FIRST_FRAME", math.inf)  # whole batches, no previews
     values = list(np.logspace(-1.5, 0, 30))  # the first differs from the default 0.01
     frames_before = len(ex.frame_times)
     _burst(ex, values)
@@ -400,3 +401,187 @@ def test_blitted_frames_are_palette_pngs_close_to_the_drawn_pixels():
         errors.append(np.abs(shown - drawn).mean())
     assert view.blits >= 3  # most frames were blits, mapped to the first frame's palette
     assert max(errors) < 2.0, errors
+
+
+# ------------------------------------------------------------------ signal std, previews
+def _numpy_passes(weight_init, scale, activation, depth, width, batch, seed, inputs=None):
+    """The explorer's network in a few lines of numpy, independently of initviz's passes:
+    the activations of every layer and dL/dz of layer 1 for the first `inputs` inputs."""
+    f, df = {"sigmoid": (lambda z: 1 / (1 + np.exp(-z)),
+                         lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
+             "tanh": (np.tanh, lambda z: 1 / np.cosh(z) ** 2)}[activation]
+    init, _ = resolve_initializer(weight_init, scale)
+    Ws = [init((width, width), rng=np.random.default_rng([seed, i])) for i in range(depth)]
+    n = batch if inputs is None else inputs
+    a = weight_bank.input_batch(batch, width, seed)[:n]
+    acts, zs = [], []
+    for W in Ws:
+        z = a @ W
+        a = f(z)
+        zs.append(z)
+        acts.append(a)
+    g = weight_bank.output_gradient(batch, width, seed)[:n]
+    for i in range(depth - 1, 0, -1):
+        g = (g @ Ws[i].T) * df(zs[i - 1])
+    return acts, g
+
+
+def _signal_std(a):
+    """Std across inputs of each unit, root mean square over the units."""
+    return math.sqrt(np.mean(np.var(a, axis=0)))
+
+
+def test_readout_and_std_panel_show_the_signal_std_and_the_gradient_median():
+    """Lesson 03's sigmoid stack at std 0.01: the layer std stays ~0.02 (fixed offsets)
+    while the signal std collapses; the readout gives both, the std panel draws the signal
+    std as its own series where it differs, and the readout gives the median |dL/dz|."""
+    s = dict(weight_init="random_normal", scale=0.01, activation="sigmoid", depth=6,
+             width=64, batch=128, seed=2, dtype="float64")
+    acts, g1 = _numpy_passes(**{k: v for k, v in s.items() if k != "dtype"})
+    signal = [_signal_std(a) for a in acts]
+    layer = [float(np.std(a)) for a in acts]
+    assert signal[-1] < 1e-6 * layer[-1]  # the setting shows what it should
+    ex = widgets.SignalExplorer(**s, threaded=False)
+    status = ex.status.value
+    assert f"signal std {signal[-1]:.3g}" in status
+    assert f"median |dL/dz| {np.median(np.abs(g1)):.3g}" in status
+    drawn_x, drawn_y = ex.view.sig_a.get_data()
+    shown = np.isfinite(drawn_x)
+    assert not shown[0] and shown[1:].all()  # layer 1: the signal is the layer std
+    np.testing.assert_allclose(np.asarray(drawn_x)[shown], signal[1:], rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(drawn_y)[shown], np.arange(2, 7))
+    assert all(a.get_visible() for a in ex.view.key_signal)  # its key entry, with it
+    assert ex.view.key_signal[1].get_text() == "their signal std"
+    np.testing.assert_allclose(ex.view.std_a.get_data()[0], layer, rtol=1e-9)
+    fig = ex.figure()
+    assert f"signal std, across inputs: {signal[-1]:.3g}" in fig.description
+    # tanh, He: the units carry no offsets, the signal std is the layer std: no series
+    ex.update(activation="tanh", weight_init="he_normal", scale=1.0)
+    assert not np.isfinite(ex.view.sig_a.get_data()[0]).any()
+    assert not any(a.get_visible() for a in ex.view.key_signal)
+
+
+def test_a_preview_is_exact_for_its_inputs_and_says_so():
+    s = dict(weight_init="random_normal", scale=0.3, activation="tanh", depth=5, width=32,
+             batch=256, seed=1)
+    acts, g1 = _numpy_passes(**s, inputs=16)
+    r = propagate(**s, dtype="float64", inputs=16)
+    assert r.preview and r.inputs == 16
+    np.testing.assert_allclose(r.activations.signal_std, [_signal_std(a) for a in acts],
+                               rtol=1e-9)
+    np.testing.assert_allclose(r.activations.std, [np.std(a) for a in acts], rtol=1e-9)
+    assert r.gradients.std[0] == pytest.approx(np.std(g1), rel=1e-9)
+    assert r.gradients.median_abs[0] == pytest.approx(np.median(np.abs(g1)), rel=1e-9)
+    assert not propagate(**s, inputs=256).preview
+    with pytest.raises(ValueError, match="inputs"):
+        propagate(**s, inputs=257)
+    view = widgets.SignalView(blit=True)
+    view.update(r)
+    assert view.title.get_text().startswith("preview: 16 of 256 inputs")
+    static = widgets.SignalView().update(r)
+    assert "16 of 256 inputs (a preview)" in static.description
+    assert "preview: 16 of 256 inputs" in static.texts[0].get_text()
+
+
+def test_a_slow_setting_is_previewed_while_dragged_then_refined(monkeypatch):
+    """When the whole batch does not fit in FIRST_FRAME (forced here), a drag shows
+    previews on the first inputs; once no value has come for `quiet` seconds the last
+    value is drawn on the whole batch."""
+    ex = widgets.SignalExplorer(depth=4, width=32, batch=256)  # threaded, as in a notebook
+    monkeypatch.setattr(signal_module, "FIRST_FRAME", 0.0)  # nothing fits: preview
+    ex.coalescer.quiet = 1.0  # a drag: values come faster than that
+    n0 = len(ex.frame_profile)
+    values = [0.02, 0.03, 0.05, 0.08]
+    for v in values:
+        ex.controls["scale"].value = v
+    assert ex.coalescer.wait(60)
+    frames = ex.frame_profile[n0:]
+    assert frames[0]["inputs"] == 8 and frames[-1]["inputs"] == 256  # 8: the fewest
+    assert all(f["inputs"] == 8 for f in frames[:-1])
+    assert ex.coalescer.refined == 1
+    assert ex.frame_settings["scale"] == values[-1] and ex.frame_inputs == 256
+    assert "preview" not in ex.status.value
+    whole = propagate(**ex.settings())
+    np.testing.assert_array_equal(ex.view.result.activations.std, whole.activations.std)
+
+
+def test_a_new_value_cancels_the_refine():
+    done, gate = [], threading.Event()
+
+    def render(value, cancel):
+        done.append(("preview", value))
+        return True
+
+    def refine(value, cancel):
+        gate.set()
+        for _ in range(200):  # a long refine, checking between "layers"
+            if cancel():
+                raise propagation.Cancelled
+            time.sleep(0.005)
+        done.append(("whole", value))
+
+    c = widgets.Coalescer(render, refine=refine, quiet=0.05)
+    c.submit(1)
+    assert gate.wait(10)  # the refine of 1 is under way
+    c.submit(2)
+    assert c.wait(20)
+    assert done == [("preview", 1), ("preview", 2), ("whole", 2)]
+    assert c.cancelled == 1 and c.refined == 1
+
+
+def test_without_threads_the_explorer_draws_at_once_on_the_whole_batch(monkeypatch):
+    """Pyodide (JupyterLite) has no threads: threading.Thread.start raises RuntimeError.
+    The explorer then draws in the caller, synchronously, on the whole batch."""
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    monkeypatch.setattr(signal_module, "FIRST_FRAME", 0.0)  # a thread would preview
+    ex = widgets.SignalExplorer(depth=3, width=16, batch=64)
+    ex.controls["scale"].value = 0.5
+    assert not ex.coalescer.threaded
+    assert ex.frame_settings["scale"] == 0.5 and ex.frame_inputs == 64  # drawn already
+    ex.controls["depth"].value = 5
+    assert ex.view.result.settings["depth"] == 5 and not ex.view.result.preview
+    assert ex.coalescer.wait(0)
+
+
+def test_an_older_preview_is_never_refined_over_a_newer_frame():
+    """A preview (render returns True) and, during its quiet period, a value drawn whole
+    at once (False): nothing is refined, so the older value never replaces the newer
+    frame."""
+    done, refined, previewed = [], [], threading.Event()
+
+    def render(value, cancel):
+        done.append(value)
+        previewed.set()
+        return value == 1  # 1 is a preview, 2 is whole
+
+    # a long quiet period, so 2 surely comes within it; a refine of 1 still pending would
+    # keep the coalescer busy until it ran, 2 s later, within wait(10)
+    c = widgets.Coalescer(render, refine=lambda v, cancel: refined.append(v), quiet=2.0)
+    c.submit(1)
+    assert previewed.wait(10)
+    c.submit(2)
+    assert c.wait(10)
+    assert done == [1, 2] and refined == []
+
+
+def test_a_blitted_frame_after_depth_changes_equals_a_fresh_draw():
+    """A depth drag redraws only the layer labels over the cached layers: the frame must
+    show what a fresh view shows for the same result (no label of an earlier depth left)."""
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+    dragged = widgets.SignalView(blit=True)
+    for depth in (10, 37, 5):
+        r = propagate("he_normal", 1.0, "relu", depth, 32, 32)
+        dragged.update(r)
+        shown = pixels(dragged.render())
+    assert dragged.full_draws == 1
+    fresh = widgets.SignalView(blit=True)
+    fresh.update(r)
+    diff = np.abs(shown - pixels(fresh.render())).max(axis=2)
+    assert np.mean(diff > 80) < 1e-4, np.argwhere(diff > 80)[:5]

@@ -1,4 +1,4 @@
-"""The bank of exercises: every :class:`.Exercise` of lessons 01-06, collected from the lesson
+"""The bank of exercises: every :class:`.Exercise` of the lessons (all but 00 and 07), collected from the lesson
 modules (each declares its own in ``EXERCISES``), and the look-ups the notebooks use.
 
 Every expected value is computed, by initviz (its training loop, backpropagation, theory or
@@ -10,13 +10,15 @@ cost more than a few microseconds are cached.
 from __future__ import annotations
 
 from .. import _checks
-from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06
+from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson08, lesson09, lesson10, lesson11
+from . import lesson12
 from .exercise import Exercise
 from .feedback import Feedback
 
 __all__ = ["LESSONS", "BANK", "get", "check", "question", "kind", "exercise_ids"]
 
-LESSONS = (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06)
+LESSONS = (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson08, lesson09, lesson10,
+           lesson11, lesson12)
 """The lesson modules; each declares its exercises in ``EXERCISES``."""
 
 
@@ -56,7 +58,8 @@ def exercise_ids(lesson=None) -> list:
     or its two digits, ``"05"``) if given.
 
     Raises:
-        TypeError, ValueError: ``lesson`` is not one of the lessons with exercises (01-06).
+        TypeError, ValueError: ``lesson`` is not one of the lessons with exercises (all
+            but 00 and 07).
 
     >>> exercise_ids(5)
     ['05.1', '05.2', '05.3', '05.4']
@@ -70,6 +73,8 @@ def exercise_ids(lesson=None) -> list:
         lesson = int(_checks.check_choice("lesson", lesson, tuple(f"{n:02d}" for n in lessons)))
     else:
         lesson = _checks.check_int("lesson", lesson, lessons[0], lessons[-1])
+        if lesson not in lessons:  # in the range, but a lesson without exercises (07)
+            raise ValueError(f"lesson must be one of {', '.join(map(str, lessons))}, got {lesson}")
     return [i for i, e in BANK.items() if e.lesson == lesson]
 
 

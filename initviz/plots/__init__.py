@@ -12,6 +12,11 @@ One file per kind of figure:
 - :mod:`.histograms`: :func:`plot_layer_histograms`.
 - :mod:`.decision_boundary`: :func:`plot_decision_boundary`, :func:`plot_decision_boundaries`.
 - :mod:`.heatmaps`: :func:`plot_weight_heatmap`, :func:`plot_grid`.
+- :mod:`.scaling` (lesson 10): :func:`plot_attention_vs_dk`, :func:`plot_residual_stream`,
+  :func:`plot_coord_check`, :func:`plot_lr_transfer`.
+- :mod:`.signal_propagation` (lesson 08): :func:`plot_phase_diagram`,
+  :func:`plot_correlation_map`, :func:`plot_singular_values`, :func:`plot_training_time`,
+  :func:`plot_trainability`.
 
 Figures are built with ``matplotlib.figure.Figure``, not pyplot, so nothing is left in
 pyplot's state and a notebook shows a figure once when it is the cell's last expression.
@@ -36,6 +41,10 @@ from .figure import (CSS_DPI, DPI, LABEL_SIZE, LINESTYLES, MARKERS, MIN_FONT, NO
 from .heatmaps import plot_grid, plot_weight_heatmap
 from .histograms import plot_layer_histograms
 from .lines import legend_outside, plot_layer_std, plot_loss_curves, plot_scale_sweep
+from .scaling import (plot_attention_vs_dk, plot_coord_check, plot_lr_transfer,
+                      plot_residual_stream)
+from .signal_propagation import (plot_correlation_map, plot_phase_diagram, plot_singular_values,
+                                 plot_trainability, plot_training_time)
 
 __all__ = [
     "DPI",
@@ -60,4 +69,13 @@ __all__ = [
     "plot_decision_boundaries",
     "plot_weight_heatmap",
     "plot_grid",
+    "plot_attention_vs_dk",
+    "plot_residual_stream",
+    "plot_coord_check",
+    "plot_lr_transfer",
+    "plot_phase_diagram",
+    "plot_correlation_map",
+    "plot_singular_values",
+    "plot_training_time",
+    "plot_trainability",
 ]

@@ -35,9 +35,13 @@ batch (16-1024), precision (auto, float32, float64), seed and a "resample" butto
 figure of four linked panels sharing the layer axis: activation histograms and
 back-propagated gradient (dL/dz) histograms, each ONE image (layers x bins); the per-layer
 std of both with the mean-field prediction (:func:`initviz.theory.predict_variances`)
-dashed beside it; the saturated % (tanh, sigmoid) or dead and zero % (ReLU) per layer.
-Overflowed layers are marked (a red row, an x on the edge), never an error. The numbers
-come from :func:`initviz.propagation.propagate`.
+dashed beside it, and the activations' signal std (std across inputs per unit,
+:func:`initviz.stats.signal_std`) dotted where it differs from the layer std (sigmoid at std
+0.01: layer std 0.02, signal std ~1e-14); the saturated % (tanh, sigmoid) or dead and zero
+% (ReLU) per layer. The readout under the figure gives the last layer's layer std and
+signal std, and layer 1's gradient std and median |dL/dz| (a heavy-tailed gradient's
+typical size). Overflowed layers are marked (a red row, an x on the edge), never an error.
+The numbers come from :func:`initviz.propagation.propagate`.
 
 **Training explorer.** Pick data set (moons, circles, spiral, digits), initializer, scale,
 activation, layers, width, epochs and learning rate, press "train": the loss curve and the
@@ -54,16 +58,29 @@ below; ``render.py`` PNG frames, sizes and shared looks; ``controls.py`` shared 
 
 **Speed** (``benchmarks/bench_explorer.py``). A change costs compute + draw + PNG encode.
 The figure is built once and only its data change: two ``imshow`` images instead of
-hundreds of histogram bars, lines and step patches; fixed axes positions (no layout
-engine, no tight bounding box); plain-text tick labels (no mathtext); a key of three texts
-instead of a legend box. Frames are blitted: the axes, ticks and labels are drawn once
-into a cached background and each frame draws only the ~20 data artists over it (with the
-std axis' three decade labels, whose limits follow the data); the background is redrawn
-only when depth, the activation or the histogram range change. The Agg buffer is
-PNG-encoded by Pillow as an 8-bit palette image on the colours of the last full draw
-(4.9 ms against 17.7 ms for RGB at 1080 x 480 px) and set on an ``ipywidgets.Image``.
-The compute streams layer by layer in bounded memory and runs in float32 where that holds
-the signal (:mod:`initviz.propagation`).
+hundreds of histogram bars, lines and step patches, coloured in numpy; fixed axes
+positions (no layout engine, no tight bounding box); plain-text tick labels (no mathtext);
+a key of lines and texts instead of a legend box. Frames are blitted: the axes, labels and
+key are drawn once into a cached background (the one full draw) and each frame draws only
+the ~20 data artists over it; the ticks and words that follow the data (the layer axis,
+the histograms' and the std axis' tick labels, the readout's words) are drawn into a
+second cached layer only when they change, and a depth change redraws only the layer
+labels. The Agg buffer is PNG-encoded by Pillow as an 8-bit palette image on the colours
+of the full draw (4.9 ms against 17.7 ms for RGB at 1080 x 480 px) and set on an
+``ipywidgets.Image``. The compute streams layer by layer in bounded memory and runs in
+float32 where that holds the signal (:mod:`initviz.propagation`); the explorer's weight
+cache (:data:`signal.CACHE_BYTES`) holds every layer of the largest setting.
+
+**Previews while dragging.** A frame should be on screen within :data:`FIRST_FRAME`
+(150 ms) of a slider's move at every setting. Where the whole batch would take longer
+(50 x 1024 with batch 1024: seconds), the frame is computed on the first inputs of the
+batch that fit (a power of 2, from the compute and drawing times measured so far; exact
+for those inputs) and labelled "preview: 16 of 1024 inputs" on the figure and in the
+readout; once no new value has come for :data:`coalescer.QUIET` (0.25 s, the drag
+stopped: ipywidgets only sends values) the whole batch is drawn, abandoned between layers
+if the slider moves again. Without threads (Pyodide in JupyterLite, where
+``threading.Thread.start`` raises) every change is drawn at once on the whole batch, in
+the kernel's own thread.
 
 **Why dragging never queues a backlog.** A slider with ``continuous_update=True`` sends
 one message per intermediate value and the kernel handles them one after another, so a
@@ -88,9 +105,11 @@ built, so a notebook executed top to bottom stores a finished image.
 
 from ..plots import ShownFigure
 from .coalescer import Coalescer
+from .phase_diagram import PhaseExplorer, phase_explorer, phase_figure
 from .render import render_png
 from .runs import TRAIN_DEFAULTS, TrainRun
-from .signal import SIGNAL_DEFAULTS, SIGNAL_LIMITS, SLOW_FRAME, SignalExplorer, signal_explorer
+from .signal import (FIRST_FRAME, SIGNAL_DEFAULTS, SIGNAL_LIMITS, SLOW_FRAME, SignalExplorer,
+                     signal_explorer)
 from .signal_view import SignalView, signal_figure
 from .training import TrainingExplorer, training_explorer
 from .training_view import TrainingView, training_figure
@@ -100,6 +119,9 @@ __all__ = [
     "signal_figure",
     "training_explorer",
     "training_figure",
+    "phase_explorer",
+    "phase_figure",
+    "PhaseExplorer",
     "SignalExplorer",
     "TrainingExplorer",
     "SignalView",
@@ -111,5 +133,6 @@ __all__ = [
     "SIGNAL_DEFAULTS",
     "SIGNAL_LIMITS",
     "SLOW_FRAME",
+    "FIRST_FRAME",
     "TRAIN_DEFAULTS",
 ]

@@ -22,6 +22,8 @@ def signal_description(r, empty):
         text = fmt(measured[i])
         return text if predicted is None else f"{text} (theory {fmt(predicted[i])})"
 
+    last, first = depth - 1, 0
+
     overflow = int(np.sum((A.nonfinite > 0) | (G.nonfinite > 0)))
     if act in ("relu", "leaky_relu"):
         kind = "dead units and exact zeros"
@@ -31,13 +33,17 @@ def signal_description(r, empty):
         kind = "saturated units"
         readout = (f"saturated units up to {100 * np.nanmax(A.saturated):.3g} %"
                    if act != "linear" else empty.replace("\n", " "))
-    return (f"Signal explorer, {r.label}, {act}, {depth} layers x {s['width']}, batch "
-            f"{s['batch']} ({r.dtype}): histograms of the activations and of the gradients "
+    inputs = (f"{r.inputs} of {s['batch']} inputs (a preview)" if r.preview
+              else f"batch {s['batch']}")
+    return (f"Signal explorer, {r.label}, {act}, {depth} layers x {s['width']}, {inputs} "
+            f"({r.dtype}): histograms of the activations and of the gradients "
             f"dL/dz per layer, their std per layer on a log scale, and the % of {kind} "
-            f"per layer. Activation std {with_theory(A.std, r.predicted_act_std, 0)} at "
-            f"layer 1, {with_theory(A.std, r.predicted_act_std, depth - 1)} at layer {depth}; "
-            f"gradient std {with_theory(G.std, r.predicted_grad_std, depth - 1)} at layer "
-            f"{depth}, {with_theory(G.std, r.predicted_grad_std, 0)} at layer 1; {readout}"
+            f"per layer. Activation std {with_theory(A.std, r.predicted_act_std, first)} at "
+            f"layer 1, {with_theory(A.std, r.predicted_act_std, last)} at layer {depth} "
+            f"(signal std, across inputs: {fmt(A.signal_std[last])}); "
+            f"gradient std {with_theory(G.std, r.predicted_grad_std, last)} at layer "
+            f"{depth}, {with_theory(G.std, r.predicted_grad_std, first)} at layer 1 "
+            f"(median |dL/dz| {fmt(G.median_abs[first])}); {readout}"
             + (f"; {overflow} layers hold inf/nan" if overflow else "") + ".")
 
 

@@ -70,16 +70,24 @@ def encode_png(canvas, compress_level=1, palette=None) -> bytes:
     return buf.getvalue()
 
 
-def frame_palette(canvas):
+def frame_palette(canvas, extra=()):
     """The 256 colours of the canvas's current frame (Pillow's fast octree, 8.6 ms at
     1080 x 480 px), for :func:`encode_png` to map later frames of the same figure to. Build
     it from a frame that shows every colour the data can take (the signal view's colour
-    bar holds both histogram ramps)."""
+    bar holds both histogram ramps), or name the colours later frames may add in ``extra``:
+    each goes in as a ramp from white (antialiased edges on white) to the colour, as
+    strips of 8 rows under the frame, so the octree gives them their share."""
     from PIL import Image
 
     size = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    return image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
+    rgb = np.asarray(Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0,
+                                      1).convert("RGB"))
+    if extra:
+        t = np.linspace(0.0, 1.0, size[0])[:, None]
+        ramps = [np.repeat((255 * (1 - t + t * np.array(to_rgb(c))))[None], 8, axis=0)
+                 for c in extra]
+        rgb = np.concatenate([rgb, *np.round(ramps).astype(np.uint8)], axis=0)
+    return Image.fromarray(rgb).quantize(256, method=Image.Quantize.FASTOCTREE,
                                          dither=Image.Dither.NONE)
 
 

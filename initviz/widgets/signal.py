@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import ipywidgets as W
@@ -13,10 +14,10 @@ from ..propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBan
 from .coalescer import Coalescer
 from .controls import log_slider
 from .render import BAD_COLOR, CSS_WIDTH, LIVE_DPI, STATIC_DPI, fmt
-from .signal_view import SignalView, signal_figure
+from .signal_view import SignalView, preview_label, signal_figure
 
 __all__ = ["SignalExplorer", "signal_explorer", "SIGNAL_DEFAULTS", "SIGNAL_LIMITS",
-           "SLOW_FRAME"]
+           "SLOW_FRAME", "FIRST_FRAME", "CACHE_BYTES"]
 
 #: The explorer's defaults (10 layers x 256 wide, batch 512: the benchmark's "default").
 SIGNAL_DEFAULTS = dict(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
@@ -27,11 +28,20 @@ SIGNAL_LIMITS = dict(scale=(1e-3, 1e2), depth=(1, 50), width=(2, 1024),
 
 #: A frame expected to take longer than this (seconds) is abandoned when a newer value comes.
 SLOW_FRAME = 0.25
+#: While a slider moves, a frame should be on screen within this many seconds (the issue's
+#: 150 ms); a setting whose whole batch takes longer is previewed on part of it.
+FIRST_FRAME = 0.15
+#: The explorer's weight cache: every layer of the largest setting (50 x 1024) in float32
+#: (200 MiB) and in float64 (400 MiB), so a drag there never redraws weights.
+CACHE_BYTES = 640 * 2**20
+_PER_LAYER = 4e-4  # seconds of Python and numpy call overhead per layer (both passes)
 
 
-def _work(settings):
-    """A frame's cost in arbitrary units: the matrix products plus a fixed part (drawing)."""
-    return 2.0 * settings["depth"] * settings["width"] ** 2 * settings["batch"] + 3e8
+def _units(settings, inputs):
+    """A compute's work: per input and layer, both matrix products (~4 width^2 flops) and
+    the elementwise passes and statistics (~60 width operations)."""
+    w = settings["width"]
+    return inputs * settings["depth"] * w * (w + 16.0)
 
 
 class SignalExplorer(W.VBox):
@@ -56,14 +66,18 @@ class SignalExplorer(W.VBox):
         s_lo, s_hi = SIGNAL_LIMITS["scale"]
         d_lo, d_hi = SIGNAL_LIMITS["depth"]
         w_lo, w_hi = SIGNAL_LIMITS["width"]
-        narrow = {"style": {"description_width": "50px"}}
+        # Widths: three controls a row fit the figure's 864 px (a 1280 x 720 JupyterLab
+        # column; tests/browser/test_explorer_fit.py), and rows wrap rather than scroll.
+        narrow = {"style": {"description_width": "50px"}, "layout": W.Layout(width="270px")}
         c = self.controls = dict(
             weight_init=W.Dropdown(options=INIT_CHOICES, value=weight_init,
                                    description="initializer",
-                                   style={"description_width": "70px"}),
+                                   style={"description_width": "70px"},
+                                   layout=W.Layout(width="270px")),
             scale=log_slider(scale, "std", s_lo, s_hi),
             activation=W.Dropdown(options=ACTIVATION_CHOICES, value=activation,
-                                  description="activation", style={"description_width": "70px"}),
+                                  description="activation", style={"description_width": "70px"},
+                                  layout=W.Layout(width="220px")),
             depth=W.IntSlider(value=depth, min=min(d_lo, depth), max=max(d_hi, depth),
                               description="depth", **narrow),
             width=W.IntSlider(value=width, min=min(w_lo, width), max=max(w_hi, width),
@@ -78,26 +92,35 @@ class SignalExplorer(W.VBox):
                                   tooltips=["float32 where theory says it is safe, else float64",
                                             "what PyTorch and Keras use: overflows past 3e38",
                                             "follows a signal from 1e-300 to 1e300"],
-                                  style={"description_width": "70px", "button_width": "72px"}),
+                                  style={"description_width": "70px", "button_width": "72px"},
+                                  layout=W.Layout(width="340px")),
         )
         c["resample"] = W.Button(description="resample", tooltip="new random weights and data "
                                  "(seed + 1)", layout=W.Layout(width="90px"))
-        self.image = W.Image(format="png", layout=W.Layout(width=CSS_WIDTH, max_width="100%"))
-        self.status = W.HTML()
+        # no side margins: 100 % of the output plus the 2 px widget margin would overflow
+        self.image = W.Image(format="png", layout=W.Layout(width=CSS_WIDTH, max_width="100%",
+                                                           margin="2px 0"))
+        self.status = W.HTML(layout=W.Layout(max_width="100%"))
         self.view = SignalView(dpi=dpi, blit=True)
-        self.bank = WeightBank()
+        self.bank = WeightBank(cache_bytes=CACHE_BYTES)
         self.frame_settings = None
+        self.frame_inputs = None
         self.frame_times = []
         self.frame_profile = []
         self._muted = False
         self._cost = None  # (seconds, work) of the last frame
-        self.coalescer = Coalescer(self._render, threaded=threaded, on_error=self._show_error)
+        # measured seconds per unit of compute (per precision) and per frame of drawing
+        self._unit_seconds = {}
+        self._view_seconds = None
+        self.coalescer = Coalescer(self._render_live, threaded=threaded,
+                                   on_error=self._show_error, refine=self._refine)
         self._sync_scale_label()
-        rows = [W.HBox([c["weight_init"], c["scale"], c["activation"]]),
-                W.HBox([c["depth"], c["width"], c["batch"]]),
-                W.HBox([c["dtype"], c["seed"], c["resample"]]),
+        wrap = dict(layout=W.Layout(flex_flow="row wrap", max_width="100%"))
+        rows = [W.HBox([c["weight_init"], c["scale"], c["activation"]], **wrap),
+                W.HBox([c["depth"], c["width"], c["batch"]], **wrap),
+                W.HBox([c["dtype"], c["seed"], c["resample"]], **wrap),
                 self.image, self.status]
-        super().__init__(rows)
+        super().__init__(rows, layout=W.Layout(max_width="100%"))
         self._render(self.settings(), lambda: False)  # first frame, synchronously
         for name in SIGNAL_DEFAULTS:
             c[name].observe(self._changed, names="value")
@@ -131,14 +154,52 @@ class SignalExplorer(W.VBox):
         self.controls["seed"].value = self.controls["seed"].value + 1
 
     # -- rendering
-    def _render(self, settings, cancel):
-        t0 = time.perf_counter()
+    def _render_live(self, settings, cancel):
+        """A control changed (the coalescer's worker): draw the whole batch if that fits in
+        FIRST_FRAME, else a preview on the first inputs that fit, and return True so the
+        coalescer refines it (:meth:`_render`, whole batch) once the slider is still."""
+        inputs = self._preview_inputs(settings) if self.coalescer.threaded else None
+        self._render(settings, cancel, inputs)
+        return inputs is not None
+
+    def _refine(self, settings, cancel):
+        """The whole batch after a preview, abandoned between layers if the slider moves."""
+        self._render(settings, cancel, stoppable=True)
+
+    def _preview_inputs(self, settings):
+        """None if the whole batch fits in FIRST_FRAME, else how many inputs do (a power
+        of 2, at least 8), from the compute and drawing times measured so far."""
+        unit = self._unit_seconds.get(self._precision_guess(settings))
+        if unit is None or self._view_seconds is None:
+            return None
+        unit = unit[0]
+        budget = FIRST_FRAME - 1.2 * self._view_seconds - _PER_LAYER * settings["depth"]
+        batch = settings["batch"]
+        if _units(settings, batch) * unit <= budget:
+            return None
+        fits = budget / (unit * _units(settings, 1))
+        n = 2 ** int(math.floor(math.log2(fits))) if fits >= 8 else 8
+        return n if n < batch else None
+
+    def _precision_guess(self, settings):
+        d = settings["dtype"]
+        if d != "auto":
+            return d
+        last = self.view.result
+        same = last is not None and all(last.settings[k] == settings[k] for k in
+                                        ("activation", "depth", "width"))
+        return last.dtype if same else "float32"
+
+    def _render(self, settings, cancel, inputs=None, stoppable=False):
+        t0, cpu0 = time.perf_counter(), time.thread_time()
         # A newer value makes this frame stale. A fast frame is finished anyway, so a drag
         # shows a frame every ~50 ms instead of none until the hand stops; a slow one
         # (expected over SLOW_FRAME seconds, e.g. 50 x 1024) is abandoned between layers.
-        slow = self._expected_time(settings) > SLOW_FRAME
+        slow = stoppable or (inputs is None and self._expected_time(settings) > SLOW_FRAME)
         stale = (lambda: slow and cancel())
-        r = propagate(**settings, bank=self.bank, cancel=stale)
+        made = self.bank.made
+        r = propagate(**settings, bank=self.bank, cancel=stale, inputs=inputs)
+        drew = self.bank.made != made  # new weights drawn: not a compute time to learn from
         if stale():
             raise Cancelled
         t1 = time.perf_counter()
@@ -150,21 +211,37 @@ class SignalExplorer(W.VBox):
         t3 = time.perf_counter()
         self.image.value = png  # serialized and sent to the front end here
         self.frame_settings = dict(settings)
+        self.frame_inputs = r.inputs
         t4 = time.perf_counter()
         self.status.value = self._status_text(r, t4 - t0)
         self.frame_times.append(t4 - t0)
-        self._cost = (t4 - t0, _work(settings))
+        units = _units(settings, r.inputs)
+        self._cost = (t4 - t0, units)
+        # running estimates for the preview's size: newest frame weighs 1/2
+        per_unit = max(t1 - t0 - _PER_LAYER * settings["depth"], 0.0) / units
+        # (a compute that drew new weights overestimates: kept only until a clean one)
+        old = self._unit_seconds.get(r.dtype)
+        if old is None or old[1]:
+            self._unit_seconds[r.dtype] = (per_unit, drew)
+        elif not drew and t1 - t0 > 0.01:  # shorter computes are mostly overhead
+            self._unit_seconds[r.dtype] = (0.5 * (old[0] + per_unit), False)
+        view = t4 - t1
+        self._view_seconds = view if self._view_seconds is None else 0.5 * (
+            self._view_seconds + view)
         draw, encode = self.view.last_times
         self.frame_profile.append(dict(compute=t1 - t0, update=t2 - t1, draw=draw,
                                        encode=encode, send=t4 - t3, dtype=r.dtype,
-                                       full_draws=self.view.full_draws))
+                                       full_draws=self.view.full_draws, inputs=r.inputs,
+                                       batch=settings["batch"], time=t4,
+                                       cpu=time.thread_time() - cpu0))
 
     def _expected_time(self, settings):
-        """Seconds a frame of these settings should take, scaled from the last frame."""
+        """Seconds a whole-batch frame of these settings should take, scaled from the last
+        frame."""
         if self._cost is None:
             return 0.0
         seconds, work = self._cost
-        return seconds * _work(settings) / work
+        return seconds * _units(settings, settings["batch"]) / work
 
     @staticmethod
     def _status_text(r, dt):
@@ -172,9 +249,11 @@ class SignalExplorer(W.VBox):
         last = f"last layer: activation std {fmt(A.std[-1])}"
         if r.predicted_act_std is not None:
             last += f" (theory {fmt(r.predicted_act_std[-1])})"
+        last += f", signal std {fmt(A.signal_std[-1])}"
         first = f"layer 1: gradient std {fmt(G.std[0])}"
         if r.predicted_grad_std is not None:
             first += f" (theory {fmt(r.predicted_grad_std[0])})"
+        first += f", median |dL/dz| {fmt(G.median_abs[0])}"
         bad = int(np.sum((A.nonfinite > 0) | (G.nonfinite > 0)))
         extra = f"; <b style='color:{BAD_COLOR}'>{bad} layers overflowed</b>" if bad else ""
         act = r.settings["activation"]
@@ -182,8 +261,11 @@ class SignalExplorer(W.VBox):
             extra += f"; saturated up to {100 * A.saturated.max():.3g}%"
         elif act in ("relu", "leaky_relu"):
             extra += f"; dead units up to {100 * A.dead.max():.3g}%"
-        return (f"<span style='font-size:90%'>{r.label}: weight std {fmt(r.weight_std)}. "
-                f"{last}; {first}{extra}. [{r.dtype}, {dt * 1e3:.0f} ms]</span>")
+        preview = (f"<b>{preview_label(r)}</b> (the whole batch when the slider stops). "
+                   if r.preview else "")
+        return (f"<span style='font-size:90%'>{preview}{r.label}: weight std "
+                f"{fmt(r.weight_std)}. {last}; {first}{extra}. [{r.dtype}, {dt * 1e3:.0f} ms]"
+                "</span>")
 
     def _show_error(self, err):
         self.status.value = f"<b style='color:{BAD_COLOR}'>{type(err).__name__}: {err}</b>"

@@ -71,29 +71,37 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
-    """One Chromium for the session, on a fresh profile directory."""
+def playwright_driver():
+    """One Playwright driver for the session: its sync API refuses a second one started in the
+    same process while the first runs (the JupyterLite tests launch their own Chromium)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_path(),
-            headless=True,
-            # No name but localhost resolves: the pages must work with no internet, as in
-            # a classroom on a network the teacher does not control.
-            args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
-            viewport={"width": 1400, "height": 1000},
-            device_scale_factor=1,
-            accept_downloads=False,
-            service_workers="block",
-        )
-        context.set_default_timeout(60_000)
-        for page in context.pages:  # the persistent context opens a blank tab
-            page.close()
-        yield context
-        context.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_driver, tmp_path_factory):
+    """One Chromium for the session, on a fresh profile directory."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    pw = playwright_driver
+    context = pw.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=chromium_path(),
+        headless=True,
+        # No name but localhost resolves: the pages must work with no internet, as in
+        # a classroom on a network the teacher does not control.
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
+        viewport={"width": 1400, "height": 1000},
+        device_scale_factor=1,
+        accept_downloads=False,
+        service_workers="block",
+    )
+    context.set_default_timeout(60_000)
+    for page in context.pages:  # the persistent context opens a blank tab
+        page.close()
+    yield context
+    context.close()
 
 
 @pytest.fixture

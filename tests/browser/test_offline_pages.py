@@ -21,7 +21,10 @@ pytestmark = pytest.mark.skipif(not LESSONS, reason="no notebooks/NN_*.ipynb yet
 
 
 def _has_math(stem: str) -> bool:
-    nb = json.loads((ld.NOTEBOOK_DIR / f"{stem}.ipynb").read_text())
+    path = ld.NOTEBOOK_DIR / f"{stem}.ipynb"
+    if not path.exists():  # the one-lecture deck: cells of 00-06, some with formulas
+        return True
+    nb = json.loads(path.read_text())
     return any(c["cell_type"] == "markdown" and "$" in "".join(c["source"]) for c in nb["cells"])
 
 
@@ -54,7 +57,9 @@ def _assert_offline_clean(page, what):
 def test_decks_start_and_advance_offline(decks, page, artifacts):
     folder = artifacts / "offline"
     folder.mkdir(parents=True, exist_ok=True)
-    assert [d.name for d in decks] == [f"{p.stem}.slides.html" for p in LESSONS]
+    # a deck per lesson, and the one-lecture deck of the guide's route (built where the guide is)
+    names = [d.name for d in decks if d.name != "one_lecture.slides.html"]
+    assert names == [f"{p.stem}.slides.html" for p in LESSONS]
     index = decks[0].parent / "index.html"
     assert index.exists()
     for deck in decks:
