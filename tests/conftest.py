@@ -1,9 +1,13 @@
 """Shared fixtures for the initviz test suite."""
 
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # gradcheck, shared by the tests
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from initviz import MLP, initializers
+from gradcheck import numerical_gradient
 
 HIDDEN = ["linear", "relu", "leaky_relu", "tanh", "sigmoid"]
 OUTPUTS = {"linear": 2, "sigmoid": 2, "softmax": 3}  # output activation -> output units
@@ -71,20 +72,6 @@ def make_problem(hidden, output, seed=0, n=6, sizes=(3, 5, 4)):
     else:
         y = rng.integers(0, k, size=n)
     return net, X, y
-
-
-def numerical_gradient(f, P, h=1e-6):
-    """Central differences of the scalar f() with respect to every entry of P (in place)."""
-    G = np.zeros_like(P)
-    for idx in np.ndindex(P.shape):
-        old = P[idx]
-        P[idx] = old + h
-        fp = f()
-        P[idx] = old - h
-        fm = f()
-        P[idx] = old
-        G[idx] = (fp - fm) / (2 * h)
-    return G
 
 
 def rel_error(a, b):

@@ -5,19 +5,7 @@ import numpy as np
 import pytest
 
 from initviz.normalization import EPS, MOMENTUM, BatchNorm, LayerNorm
-
-
-def numerical_gradient(f, P, h=1e-6):
-    g = np.zeros_like(P)
-    for idx in np.ndindex(P.shape):
-        old = P[idx]
-        P[idx] = old + h
-        up = f()
-        P[idx] = old - h
-        down = f()
-        P[idx] = old
-        g[idx] = (up - down) / (2 * h)
-    return g
+from gradcheck import numerical_gradient
 
 
 def make(layer, seed=0):

@@ -10,19 +10,7 @@ import pytest
 from initviz import MLP, stats, train
 from initviz.normalization import EPS
 from initviz.residual import ResidualMLP, stream_variance_growth
-
-
-def numerical_gradient(f, P, h=1e-6):
-    g = np.zeros_like(P)
-    for idx in np.ndindex(P.shape):
-        old = P[idx]
-        P[idx] = old + h
-        up = f()
-        P[idx] = old - h
-        down = f()
-        P[idx] = old
-        g[idx] = (up - down) / (2 * h)
-    return g
+from gradcheck import numerical_gradient
 
 
 def forward_ref(net, X):
