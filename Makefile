@@ -48,7 +48,8 @@ lab: $(STAMP)
 ## where Chromium, Playwright or npm is missing); the JupyterLite site is built and opened too
 test: $(STAMP) $(FRAMEWORKS) $(LITE_STAMP) $(if $(shell command -v npm 2>/dev/null),$(ASSETS))
 	MPLBACKEND=Agg KERAS_BACKEND=torch $(BIN)/python -m pytest tests initviz notebooks --doctest-modules \
-		--nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -q -rs
+		--nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg -q -rs \
+		--durations=30
 
 ## test-fast: the inner loop (under a minute): package tests and docstring examples, without
 ## the slow statistical tests, the notebooks and the browser

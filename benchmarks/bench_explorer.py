@@ -45,6 +45,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections import Counter
 
 import numpy as np
 
@@ -252,7 +253,11 @@ def main(argv=None):
     ex = widgets.SignalExplorer(**defaults)
     first = time.perf_counter() - t0
     changes = default_changes(args.quick)
+    cpu0, redraws0, draws0 = len(ex.view.cpu_times), Counter(ex.view.redraws), ex.view.full_draws
     times, profiles, kinds, whole = measure_explorer(ex, changes)
+    view_cpu = ex.view.cpu_times[cpu0:]  # (draw, encode) CPU seconds per frame, previews too
+    redraws = Counter(ex.view.redraws) - redraws0
+    full_draws = ex.view.full_draws - draws0
     n_previews = sum(p["inputs"] < p["batch"] for p in ex.frame_profile[1:])
     results["default"] = times
     print(f"\nexplorer built and first frame drawn in {_fmt_s(first)}")
@@ -331,13 +336,20 @@ def main(argv=None):
         print(f"  {kind:<12} n={len(sel):<3} {_fmt_s(_median(sel))}")
     n32 = sum(p["dtype"] == "float32" for p in profiles)
     print(f"  frames computed in float32: {n32} of {len(profiles)}; full (non-blit) draws: "
-          f"{ex.view.full_draws} of {ex.view.full_draws + ex.view.blits}")
+          f"{ex.view.full_draws} of {ex.view.full_draws + ex.view.blits} in the whole run, "
+          f"{full_draws} during these changes")
+    print(f"  ticks and words redrawn over these {len(view_cpu)} frames (previews included): "
+          + (", ".join(f"{k} {n}" for k, n in redraws.most_common()) or "none"))
     print("\nprofile of a default whole-batch frame (median ms):")
     for key in ("compute", "update", "draw", "encode", "send"):
         vals = [p[key] for p in profiles]
         print(f"  {key:<8} {1e3 * _median(vals):6.1f}")
-    print(f"  (worker thread CPU time per frame: median {1e3 * _median([p['cpu'] for p in profiles]):.1f}"
-          f", p90 {1e3 * _pct([p['cpu'] for p in profiles], 90):.1f})")
+    cpu = [p["cpu"] for p in profiles]
+    print(f"  (worker thread CPU time per frame: median {1e3 * _median(cpu):.1f}"
+          f", p90 {1e3 * _pct(cpu, 90):.1f}; of it the draw median "
+          f"{1e3 * _median([c[0] for c in view_cpu]):.1f}, p90 "
+          f"{1e3 * _pct([c[0] for c in view_cpu], 90):.1f}, the encode median "
+          f"{1e3 * _median([c[1] for c in view_cpu]):.1f})")
     view = [p["update"] + p["draw"] + p["encode"] for p in profiles]
     print(f"  the figure alone (update + draw + encode): median {1e3 * _median(view):.1f}, "
           f"p90 {1e3 * _pct(view, 90):.1f} ms; frames of {ex.view.fig.canvas.get_width_height()} "

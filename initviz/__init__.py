@@ -12,7 +12,8 @@ top: frameworks       ``inspect/`` (a PyTorch or Keras model at initialization, 
 lessons               ``experiments`` (deep stacks, scale sweeps), ``comparison`` (initializer x
                       activation grids), ``symmetry`` (lessons 01-02), ``exercises/`` (checked
                       exercises), ``propagation`` (the explorer's streamed statistics) with
-                      ``weight_bank`` and ``explorer_settings``, ``datasets``; lesson 10:
+                      ``propagation_result``, ``propagation_blocks``, ``weight_bank`` and
+                      ``explorer_settings``, ``datasets``; lesson 10:
                       ``transformer_stats`` (attention, residual stream), ``width`` (coordinate
                       check, learning-rate transfer), ``lora``; lesson 09:
                       ``residual_experiments`` (deep residual starts, stream statistics)
@@ -28,7 +29,7 @@ measurement, theory   ``mlp`` (network, backprop), ``training`` (gradient descen
                       scales; the maps in ``mean_field_maps``), ``random_networks`` (networks at (sigma_w2, sigma_b2), measured
                       q and c), ``jacobians`` (input-output Jacobian, singular values)
 bottom                ``initializers`` (Keras names) with ``fans`` (fans and gains),
-                      ``activations``; ``_checks`` (argument checks), ``_util`` (BLAS threads)
+                      ``activations``; ``_checks`` (argument checks), ``_util`` (BLAS threads, number format)
 ====================  ===========================================================================
 
 ``import initviz`` loads the numerical core; plots and widgets load when first imported,
@@ -47,6 +48,7 @@ from .stats import describe, format_table, network_stats, signal_propagation
 from .theory import predict_for, predict_variances
 from .transformer import Transformer
 from .training import History, Run, compare, train
+from ._util import one_blas_thread  # a lesson's setup cell: BLAS on one thread
 
 __version__ = "0.1.0"
 
@@ -70,6 +72,7 @@ __all__ = [
     "format_table",
     "predict_variances",
     "predict_for",
+    "one_blas_thread",
 ]
 
 

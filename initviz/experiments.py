@@ -33,7 +33,7 @@ from .mlp import MLP, Gradients
 from .stats import NetworkStats, describe, signal_propagation, signal_std
 from .theory import predict_for
 from ._checks import check_int, check_real
-from ._util import blas_threads, text_table
+from ._util import blas_threads, fmt, text_table
 
 __all__ = ["measure", "StackResult", "deep_stack", "SweepResult", "scale_sweep",
            "summary_table"]
@@ -298,10 +298,6 @@ def scale_sweep(scales, *, width=250, depth=10, activation="tanh", n_samples=100
                        sig, f_sig, f_grad, max_sat)
 
 
-def _fmt(x):
-    return f"{x:.3g}" if isinstance(x, (float, np.floating)) else str(x)
-
-
 def summary_table(results: dict, layers=(1, 5, 10)) -> str:
     """A text table of deep stacks: activation std at some layers and the last hidden layer's
     signal std (:func:`initviz.stats.signal_std`), its saturated fraction and inf/nan
@@ -334,10 +330,10 @@ def summary_table(results: dict, layers=(1, 5, 10)) -> str:
         a = r.column("activations", "std")
         g = r.column("gradients", "std")
         last = min(max(shown), r.depth)
-        row = [str(name)] + [_fmt(a[l - 1]) if 1 <= l <= r.depth else "-" for l in shown]
-        row += [_fmt(r.column("activations", "signal_std")[last - 1]),
-                _fmt(r.column("activations", "saturated")[-1]),
-                str(int(r.column("activations", "nonfinite")[-1])), _fmt(g[0]),
-                _fmt(r.column("gradients", "median_abs")[0]), _fmt(g[-1])]
+        row = [str(name)] + [fmt(a[l - 1]) if 1 <= l <= r.depth else "-" for l in shown]
+        row += [fmt(r.column("activations", "signal_std")[last - 1]),
+                fmt(r.column("activations", "saturated")[-1]),
+                str(int(r.column("activations", "nonfinite")[-1])), fmt(g[0]),
+                fmt(r.column("gradients", "median_abs")[0]), fmt(g[-1])]
         lines.append(row)
     return text_table(lines)

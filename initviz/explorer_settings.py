@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 
 from . import initializers
-from ._checks import check_choice, check_int, check_real
+from ._checks import check_bool, check_choice, check_int, check_real
 from .activations import get_activation
+from .propagation_blocks import NORM_CHOICES
 
 __all__ = ["CUSTOM", "INIT_CHOICES", "ACTIVATION_CHOICES", "DTYPES", "AUTO_FLOAT32_RANGE",
-           "scale_meaning", "resolve_initializer", "check_settings"]
+           "NORM_CHOICES", "BRANCH_SCALE_MAX", "scale_meaning", "resolve_initializer",
+           "check_settings", "stack_label"]
 
 #: The explorer's "custom scale" choice: the lecture's ``rng.standard_normal(shape) * scale``.
 CUSTOM = "custom scale"
@@ -28,6 +30,8 @@ ACTIVATION_CHOICES = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
 DTYPES = ("auto", "float32", "float64")
 #: "auto" computes in float32 when theory keeps every layer's std within this range.
 AUTO_FLOAT32_RANGE = (1e-20, 1e20)
+#: The largest branch scale accepted (the explorer's slider ends at 10).
+BRANCH_SCALE_MAX = 100.0
 
 
 def scale_meaning(weight_init) -> str:
@@ -98,18 +102,45 @@ def resolve_initializer(weight_init, scale):
 
 
 def check_settings(weight_init, scale, activation, depth, width, batch, seed,
-                   dtype="auto") -> dict:
+                   dtype="auto", residual=False, branch_scale=1.0, norm="none") -> dict:
     """Validate explorer settings without computing anything; returns them normalized
     (without dtype).
 
+    Args: as :func:`initviz.propagation.propagate`; ``residual`` a bool, ``branch_scale`` a
+        real number in [0, :data:`BRANCH_SCALE_MAX`] (checked when residual is off too),
+        ``norm`` one of :data:`NORM_CHOICES` ("batch" needs a batch of at least 2).
     Raises:
         ValueError, TypeError: naming the bad value and the valid range or choices.
+
+    >>> check_settings("he_normal", 1.0, "relu", 10, 64, 128, 0, residual=True,
+    ...                norm="layer")["norm"]
+    'layer'
     """
     resolve_initializer(weight_init, scale)
     check_choice("dtype", dtype, DTYPES)
     act = get_activation(check_choice("activation", activation, ACTIVATION_CHOICES))
-    return dict(weight_init=weight_init, scale=float(scale), activation=act.name,
-                depth=check_int("depth", depth, 1, 1000),
-                width=check_int("width", width, 1, 8192),
-                batch=check_int("batch", batch, 1, 65536),
-                seed=check_int("seed", seed, 0, 2**63 - 1))
+    st = dict(weight_init=weight_init, scale=float(scale), activation=act.name,
+              depth=check_int("depth", depth, 1, 1000),
+              width=check_int("width", width, 1, 8192),
+              batch=check_int("batch", batch, 1, 65536),
+              seed=check_int("seed", seed, 0, 2**63 - 1),
+              residual=check_bool("residual", residual),
+              branch_scale=check_real("branch_scale", branch_scale, 0, BRANCH_SCALE_MAX),
+              norm=check_choice("norm", norm, NORM_CHOICES))
+    if st["norm"] == "batch" and st["batch"] < 2:
+        raise ValueError(f"norm 'batch' (BatchNorm over the batch) needs a batch of at least 2, "
+                         f"got batch {st['batch']}; choose norm 'none' or 'layer'")
+    return st
+
+
+def stack_label(settings) -> str:
+    """The stack in words for titles and status lines: ``", residual (branch scale 0.5),
+    LayerNorm"``; ``""`` for the plain stack without normalization.
+
+    >>> stack_label(dict(residual=True, branch_scale=0.5, norm="layer"))
+    ', residual (branch scale 0.5), LayerNorm'
+    """
+    parts = [f"residual (branch scale {settings['branch_scale']:.3g})"] if settings.get(
+        "residual") else []
+    parts += [{"layer": "LayerNorm", "batch": "BatchNorm"}.get(settings.get("norm"), "")]
+    return "".join(", " + p for p in parts if p)

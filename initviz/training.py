@@ -18,8 +18,9 @@ from ._checks import check_int, check_real
 from ._util import blas_threads
 from .mlp import MLP, check_data
 from .optimizers import make_optimizer
+from .residual import ResidualMLP
 
-__all__ = ["History", "Run", "train", "compare", "learning_rates"]
+__all__ = ["History", "Run", "train", "compare", "learning_rates", "adam_parameters"]
 
 @dataclass
 class History:
@@ -95,6 +96,58 @@ def learning_rates(lr, n_layers: int) -> tuple[list, list]:
     return rates("lr", lr), rates("lr", lr)
 
 
+def _check_known_parameters(net):
+    """Raise ValueError for a network whose ``apply_gradients`` updates parameters that
+    :func:`adam_parameters` does not list (they would stay untrained without a word)."""
+    if type(net).apply_gradients not in (MLP.apply_gradients, ResidualMLP.apply_gradients):
+        raise ValueError(f"an optimizer with a state (Adam) trains the parameters of an MLP "
+                         f"or a ResidualMLP; {type(net).__name__} has other parameters: use "
+                         f"optimizer='sgd'")
+
+
+def adam_parameters(net, grads, w_rates, b_rates) -> tuple[list, list, list]:
+    """Every trainable parameter of ``net`` with its gradient and learning rate, as
+    :meth:`MLP.apply_gradients` (and :meth:`ResidualMLP.apply_gradients`) update them: what
+    an optimizer with a state per parameter (Adam) steps.
+
+    The weights and biases of every dense layer; for a :class:`ResidualMLP` also the gain and
+    shift of every normalization (at the weight rate of the dense layer it feeds) and, with
+    ``learn_scale``, each block's scale (at the weight rate of the last dense layer of its
+    branch), as one-element views into ``net.scales`` so that a step updates them in place.
+
+    Args:
+        net: an :class:`MLP` or :class:`ResidualMLP`. grads: its gradients
+            (``net.loss_and_gradients``). w_rates, b_rates: per-layer rates
+            (:func:`learning_rates`).
+    Returns:
+        ``(params, gradients, rates)``: three lists of the same length.
+    Raises:
+        ValueError: a subclass whose ``apply_gradients`` updates parameters not listed here.
+
+    >>> net = ResidualMLP(2, 4, 3, 1, norm="layer", learn_scale=True, rng=0)
+    >>> _, g = net.loss_and_gradients(np.ones((5, 2)), np.zeros((5, 1)))
+    >>> params, _, _ = adam_parameters(net, g, [0.1] * 5, [0.1] * 5)
+    >>> len(params)   # 5 weights, 5 biases, 3 gains, 3 shifts, 3 scales
+    19
+    """
+    _check_known_parameters(net)
+    params = list(net.weights) + list(net.biases)
+    gradients = list(grads.weights) + list(grads.biases)
+    rates = list(w_rates) + list(b_rates)
+    if isinstance(net, ResidualMLP):
+        for i, norm in enumerate(net.norms):  # the norm before dense layer i + 1
+            params += [norm.gain, norm.shift]
+            gradients += [grads.gains[i], grads.shifts[i]]
+            rates += [w_rates[i + 1]] * 2
+        if net.learn_scale:
+            m = net.branch_layers
+            for k in range(net.n_blocks):
+                params.append(net.scales[k:k + 1])
+                gradients.append(np.asarray(grads.scales[k:k + 1]))
+                rates.append(w_rates[(k + 1) * m])
+    return params, gradients, rates
+
+
 def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
           callback=None, optimizer="sgd") -> History:
     """Train ``net`` in place with (minibatch) gradient descent, or Adam.
@@ -114,13 +167,15 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
         optimizer: ``"sgd"`` (plain gradient descent, the default) or ``"adam"`` (Kingma &
             Ba 2015, PyTorch's defaults; a fresh state every call): see
             :mod:`initviz.optimizers`. muP's per-layer rates: :meth:`MLP.learning_rates`.
+            Adam steps every parameter :func:`adam_parameters` lists (a ResidualMLP's
+            normalization gains and shifts and learned scales too).
     Returns:
         :class:`History`. If the loss becomes inf/nan the remaining epochs are recorded as
         nan and training stops: an exploding network ends the run, it does not crash it.
     Raises:
         TypeError: epochs, lr or batch_size of a wrong type (2.5 epochs is one).
         ValueError: epochs or batch_size < 1, lr not finite and > 0, bad data, an unknown
-            optimizer.
+            optimizer, Adam with a network whose parameters it does not know.
 
     >>> from initviz import datasets
     >>> X, y = datasets.make_moons(100, rng=0)
@@ -132,11 +187,8 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
     epochs = check_int("epochs", epochs, 1)
     w_rates, b_rates = learning_rates(lr, net.n_layers)
     opt = make_optimizer(optimizer)
-    if opt.name != "sgd" and type(net).apply_gradients is not MLP.apply_gradients:
-        # Adam updates net.weights and net.biases; a subclass with more parameters (a
-        # ResidualMLP's gains and scales) would leave those untrained without a word
-        raise ValueError(f"optimizer={optimizer!r} trains an MLP's weights and biases only; "
-                         f"{type(net).__name__} has other parameters: use optimizer='sgd'")
+    if opt.name != "sgd":  # refuse a network with parameters Adam would not know, up front
+        _check_known_parameters(net)
     X = check_data(X, net.layer_sizes[0])
     n = X.shape[0]
     if batch_size is not None:
@@ -172,8 +224,7 @@ def train(net: MLP, X, y, epochs: int, lr, batch_size=None, rng=None,
                 if opt.name == "sgd":
                     net.apply_gradients(grads, w_rates, b_rates)
                 else:
-                    opt.step(net.weights + net.biases, grads.weights + grads.biases,
-                             w_rates + b_rates)
+                    opt.step(*adam_parameters(net, grads, w_rates, b_rates))
             epoch_loss = float(np.average(losses, weights=weights)) if all(
                 math.isfinite(v) for v in losses) else math.nan
             if not math.isfinite(epoch_loss):

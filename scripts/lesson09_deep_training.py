@@ -10,14 +10,12 @@ Usage:  python scripts/lesson09_deep_training.py [--out PATH] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
-
 from initviz import datasets
+from initviz._util import run_experiment
 from initviz.residual_experiments import plain_starts, residual_starts, run_start
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "lesson09_deep_training.json"
@@ -47,20 +45,14 @@ def run(settings) -> dict:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--quick", action="store_true", help="the reduced run of the tests")
-    args = parser.parse_args(argv)
     start = time.perf_counter()
-    with threadpool_limits(limits=1):
-        results = run(QUICK if args.quick else FULL)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    results, out = run_experiment(__doc__, OUT, run, FULL, QUICK, argv)
+    out.write_text(json.dumps(results, indent=1) + "\n")
     for kind in ("residual", "plain"):
         for name, r in results[kind].items():
             print(f"{kind} {name}: initial loss {r['initial_loss']}, final loss {r['loss'][-1]}, "
                   f"test accuracy {r['test_accuracy']}")
-    print(f"wrote {args.out} in {time.perf_counter() - start:.0f} s")
+    print(f"wrote {out} in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,13 @@ Usage:  python scripts/lesson10_width.py [--out PATH] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from initviz import datasets
+from initviz._util import run_experiment
 from initviz.width import coord_check, lr_transfer, save_results
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "data" / "lesson10_width.json"
@@ -44,18 +43,13 @@ def run(settings) -> dict:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--quick", action="store_true", help="the reduced run of the tests")
-    args = parser.parse_args(argv)
     start = time.perf_counter()
-    with threadpool_limits(limits=1):
-        results = run(QUICK if args.quick else FULL)
-    save_results(args.out, **results)
+    results, out = run_experiment(__doc__, OUT, run, FULL, QUICK, argv)
+    save_results(out, **results)
     for p in ("standard", "mup"):
         print(f"{p}: best lr per width {results[f'lr_{p}'].best_lrs().tolist()}; coord growth "
               f"{np.round(results[f'coord_{p}'].growth(), 3).tolist()}")
-    print(f"wrote {args.out} in {time.perf_counter() - start:.0f} s")
+    print(f"wrote {out} in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,28 @@ def test_ci_runs_the_readme_test_command():
     assert re.search(r"^\s*make test\b", ci, re.M), ".ci/run must call `make test`"
 
 
+def test_every_runtime_dependency_is_imported_by_the_package():
+    # A runtime dependency the package never imports is a download for every student (Binder,
+    # a hub, pip) that nothing uses; a test tool belongs in the dev extra.
+    import ast
+    import importlib.metadata
+
+    imported = set()
+    for path in (ROOT / "initviz").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # the distributions that provide those modules (installed here: the runtime ones are)
+    provided = importlib.metadata.packages_distributions()
+    used = {_name(dist) for module in imported for dist in provided.get(module, ())}
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_name(r) for r in meta["dependencies"]}
+    assert runtime, "pyproject.toml lists no runtime dependencies"
+    assert runtime <= used, f"runtime dependencies initviz never imports: {runtime - used}"
+
+
 def test_import_initviz_does_not_import_sklearn_matplotlib_or_widgets():
     import subprocess
 

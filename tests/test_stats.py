@@ -225,6 +225,19 @@ def test_magnitudes_are_the_median_and_the_share_near_zero():
     assert near == np.count_nonzero(np.abs(g) < 1e-3) / g.size
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 16384, 16385])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("zero_share", [0.0, 0.3, 0.5, 0.8, 1.0])
+def test_magnitudes_median_is_numpys_for_odd_and_even_counts(n, dtype, zero_share):
+    """with any share of exact zeros (gradients through saturated units underflow to 0)"""
+    rng = np.random.default_rng(n)
+    g = (rng.standard_normal(n) * 1e-3).astype(dtype)
+    g[rng.random(n) < zero_share] = 0.0
+    original = g.copy()
+    assert stats.magnitudes(g)[0] == float(np.median(np.abs(g)))
+    assert np.array_equal(g, original)  # the input is left as it was
+
+
 def test_input_similarity_is_the_mean_pairwise_cosine():
     X = np.random.default_rng(4).standard_normal((6, 5))
     U = X / np.linalg.norm(X, axis=1, keepdims=True)

@@ -156,6 +156,55 @@ def test_bad_settings_name_the_value_and_the_choices(bad, match):
         widgets.signal_figure(**{**kw, **bad})
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_streams_tanh_is_numpys_to_one_unit_in_the_last_place(dtype):
+    """propagation sums tanh's series where every |z| <= 1/8; numpy's tanh is the reference."""
+    rng = np.random.default_rng(1)
+    for magnitude in [1e-40, 1e-30, 1e-12, 1e-6, 1e-3, 0.05, 0.125, 0.5, 3.0]:
+        z = (rng.uniform(-1, 1, 4096) * magnitude).astype(dtype)
+        expected = np.tanh(z)
+        got = propagation._tanh(z)
+        assert got.dtype == dtype
+        assert np.all(np.abs(got - expected) <= np.spacing(np.abs(expected))), magnitude
+    z = np.array([0.01, np.nan, 0.02], dtype)
+    assert np.array_equal(propagation._tanh(z), np.tanh(z), equal_nan=True)
+
+
+def test_a_shared_bank_changes_no_result():
+    """Cached weights in both precisions and cached first and last products give what a fresh
+    bank gives, through changes of scale, seed, batch, preview size, depth and precision."""
+    bank = propagation.WeightBank(cache_bytes=64 * 2**20, both_precisions=True)
+    settings = [dict(scale=0.05), dict(scale=0.2), dict(scale=0.2, seed=1),
+                dict(scale=0.2, batch=48), dict(scale=0.2, inputs=8), dict(scale=0.2, depth=3),
+                dict(scale=0.2, dtype="float64"), dict(scale=0.2, dtype="float32"),
+                dict(scale=0.2, weight_init="he_uniform")]
+    for change in settings:
+        kw = dict(dict(weight_init="random_normal", activation="tanh", depth=4, width=32,
+                       batch=64), **change)
+        shared, fresh = propagate(**kw, bank=bank), propagate(**kw)
+        assert shared.dtype == fresh.dtype
+        for name in ("activations", "gradients"):
+            for field, col in vars(getattr(shared, name)).items():
+                assert np.array_equal(col, getattr(getattr(fresh, name), field),
+                                      equal_nan=True), (change, name, field)
+        assert np.array_equal(shared.act_hist, fresh.act_hist)
+        assert np.array_equal(shared.grad_hist, fresh.grad_hist)
+
+
+def test_the_bank_rounds_float64_draws_to_float32_without_drawing_again():
+    bank = propagation.WeightBank(both_precisions=True)
+    w64 = bank.unit("untruncated_normal", 16, seed=0, layer=2)
+    w32 = bank.unit("untruncated_normal", 16, seed=0, layer=2, dtype=np.float32)
+    assert bank.made == 1 and w32.dtype == np.float32
+    assert np.array_equal(w32, w64.astype(np.float32))
+    single = propagation.WeightBank()  # one precision: a float32 request after float64 rounds
+    single.unit("uniform", 16, seed=0, layer=0)
+    he_uniform = propagation.resolve_initializer("he_uniform", 1.0)[0]
+    assert np.array_equal(single.unit("uniform", 16, seed=0, layer=0, dtype=np.float32),
+                          weight_bank.unit_weights(he_uniform, 16, 0, 0)[1].astype(np.float32))
+    assert single.made == 1
+
+
 def test_import_initviz_does_not_import_the_widgets():
     code = ("import sys, initviz, initviz.propagation; "
             "bad = [m for m in ('matplotlib', 'ipywidgets', 'initviz.widgets') "
@@ -234,6 +283,9 @@ def test_any_setting_gives_a_figure_with_finite_limits(explorer, data):
         batch=data.draw(st.sampled_from([16, 32]) if width <= 48 else st.just(16), label="batch"),
         seed=data.draw(st.integers(0, 3), label="seed"),
         dtype=data.draw(st.sampled_from(DTYPES), label="dtype"),
+        residual=data.draw(st.booleans(), label="residual"),
+        branch_scale=10.0 ** data.draw(st.floats(-2, 1), label="log10 branch_scale"),
+        norm=data.draw(st.sampled_from(propagation.NORM_CHOICES), label="norm"),
     )
     fig = explorer.update(**s)
     assert _finite_limits(fig)
@@ -445,20 +497,20 @@ def test_readout_and_std_panel_show_the_signal_std_and_the_gradient_median():
     status = ex.status.value
     assert f"signal std {signal[-1]:.3g}" in status
     assert f"median |dL/dz| {np.median(np.abs(g1)):.3g}" in status
-    drawn_x, drawn_y = ex.view.sig_a.get_data()
+    drawn_x, drawn_y = ex.view.std.sig_a.get_data()
     shown = np.isfinite(drawn_x)
     assert not shown[0] and shown[1:].all()  # layer 1: the signal is the layer std
     np.testing.assert_allclose(np.asarray(drawn_x)[shown], signal[1:], rtol=1e-6)
     np.testing.assert_array_equal(np.asarray(drawn_y)[shown], np.arange(2, 7))
-    assert all(a.get_visible() for a in ex.view.key_signal)  # its key entry, with it
-    assert ex.view.key_signal[1].get_text() == "their signal std"
-    np.testing.assert_allclose(ex.view.std_a.get_data()[0], layer, rtol=1e-9)
+    assert all(a.get_visible() for a in ex.view.std.key_signal)  # its key entry, with it
+    assert ex.view.std.key_signal[1].get_text() == "their signal std"
+    np.testing.assert_allclose(ex.view.std.std_a.get_data()[0], layer, rtol=1e-9)
     fig = ex.figure()
     assert f"signal std, across inputs: {signal[-1]:.3g}" in fig.description
     # tanh, He: the units carry no offsets, the signal std is the layer std: no series
     ex.update(activation="tanh", weight_init="he_normal", scale=1.0)
-    assert not np.isfinite(ex.view.sig_a.get_data()[0]).any()
-    assert not any(a.get_visible() for a in ex.view.key_signal)
+    assert not np.isfinite(ex.view.std.sig_a.get_data()[0]).any()
+    assert not any(a.get_visible() for a in ex.view.std.key_signal)
 
 
 def test_a_preview_is_exact_for_its_inputs_and_says_so():
@@ -585,3 +637,108 @@ def test_a_blitted_frame_after_depth_changes_equals_a_fresh_draw():
     fresh.update(r)
     diff = np.abs(shown - pixels(fresh.render())).max(axis=2)
     assert np.mean(diff > 80) < 1e-4, np.argwhere(diff > 80)[:5]
+
+
+def test_blitted_frames_after_any_change_equal_a_fresh_draw():
+    """The live view redraws a changed tick label or word only in its own pixels (over
+    the background there, with what else is drawn there): after scale, activation, init and
+    depth changes, no word or tick of an earlier frame is left and none is missing."""
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+    dragged = widgets.SignalView(blit=True)
+    steps = [("random_normal", s, "tanh", 6) for s in (0.01, 0.1, 1.0, 10.0, 0.003)] + [
+        ("random_normal", 0.3, a, 6) for a in ("relu", "linear", "sigmoid", "leaky_relu")] + [
+        ("ones", 0.3, "tanh", 6), ("he_normal", 1.0, "relu", 9), ("glorot_normal", 1.0,
+                                                                   "tanh", 3)]
+    for init, scale, act, depth in steps:
+        r = propagate(init, scale, act, depth, 32, 64, 0)
+        dragged.update(r)
+        shown = pixels(dragged.render())
+        fresh = widgets.SignalView(blit=True)
+        fresh.std._lim = dragged.std._lim  # the limits a drag keeps (see StdPanel._limits)
+        fresh.update(r)
+        diff = np.abs(shown - pixels(fresh.render())).max(axis=2)
+        assert np.mean(diff > 80) < 1e-4, (init, scale, act, np.argwhere(diff > 80)[:5])
+    assert dragged.full_draws == 1 and dragged.blits == len(steps) - 1
+
+
+@pytest.mark.parametrize("depth", [1, 10, 37])
+@pytest.mark.parametrize("dpi", [100, 150, 192])
+def test_histogram_images_are_drawn_as_imshow_draws_them(depth, dpi):
+    """render.PixelImage repeats the cells by index: the pixels of matplotlib's own
+    nearest-neighbour resampling (an AxesImage from imshow) of the same RGBA rows."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = np.random.default_rng(depth).integers(0, 256, (depth, 41, 4), dtype=np.uint8)
+    rows[..., 3] = 255
+    drawn = []
+    for pixel_image in (False, True):
+        fig = Figure(figsize=(9, 4), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.07, 0.25, 0.17, 0.5))
+        extent = (-1.0, 1.0, depth + 0.5, 0.5)
+        if pixel_image:
+            ax.add_image(widgets.render.PixelImage(ax, interpolation="nearest",
+                                                   extent=extent)).set_data(rows)
+        else:
+            ax.imshow(rows, aspect="auto", interpolation="nearest", extent=extent)
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(depth + 0.5, 0.5)
+        fig.canvas.draw()
+        drawn.append(np.asarray(fig.canvas.buffer_rgba()).copy())
+    np.testing.assert_array_equal(drawn[0], drawn[1])
+
+
+# ------------------------------------------------------------------ residual and norm controls
+def test_residual_and_norm_controls(explorer):
+    c = explorer.controls
+    for name in ("residual", "branch_scale", "norm"):
+        assert name in c and name in explorer.settings()
+    explorer.update(residual=False, norm="none")  # (the fixture is shared: set, not assume)
+    assert c["residual"].value is False and c["norm"].value == "none"
+    assert c["branch_scale"].disabled  # used only by residual blocks
+    assert widgets.SIGNAL_DEFAULTS["residual"] is False  # defaults: the plain stack
+    assert widgets.SIGNAL_DEFAULTS["norm"] == "none"
+    fig = explorer.update(residual=True, norm="layer", activation="relu",
+                          weight_init="he_normal", scale=1.0, branch_scale=1.0)
+    assert not c["branch_scale"].disabled
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "residual stream" in titles and "branch dead % (zero %)" in titles
+    assert explorer.frame_settings["norm"] == "layer"
+    assert "residual (branch scale 1), LayerNorm" in explorer.status.value
+    assert "stream std" in explorer.status.value
+    assert "LayerNorm" in repr(explorer)
+    explorer.update(norm="none", branch_scale=0.5)  # He ReLU branches: a theory line
+    assert "(theory " in explorer.status.value
+    explorer.update(residual=False, norm="batch")
+    assert c["branch_scale"].disabled
+    assert "activations" in [ax.get_title() for ax in explorer.view.fig.axes]
+    explorer.update(norm="none", branch_scale=1.0, activation="tanh",
+                    weight_init="random_normal", scale=0.01)  # the fixture's settings again
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    (dict(residual="on"), TypeError, "residual must be True or False"),
+    (dict(norm="group"), ValueError, "norm must be one of 'none', 'layer', 'batch'"),
+    (dict(branch_scale=0.0), ValueError, "branch_scale"),
+    (dict(branch_scale="1"), TypeError, "branch_scale"),
+])
+def test_bad_residual_or_norm_settings_raise_and_change_nothing(explorer, bad, error, match):
+    before = explorer.settings()
+    with pytest.raises(error, match=match):
+        explorer.update(**bad)
+    assert explorer.settings() == before
+
+
+def test_static_figure_with_residual_and_norm_says_so():
+    fig = widgets.signal_figure("he_normal", 1.0, "relu", depth=6, width=32, batch=32,
+                                residual=True, branch_scale=0.5, norm="batch")
+    assert "residual (branch scale 0.5), BatchNorm" in fig.description
+    assert "histograms of the residual stream x and of the gradients dL/dx" in fig.description
+    fig = widgets.signal_figure("he_normal", 1.0, "relu", depth=6, width=32, batch=32,
+                                residual=True, branch_scale=0.5)
+    assert "(theory " in fig.description  # stream_variance_growth

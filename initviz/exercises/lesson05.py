@@ -16,7 +16,7 @@ from .checkers import check_number
 from .exercise import Exercise
 from .initializer_checker import check_initializer
 
-__all__ = ["EXERCISES", "relu_std_ratio"]
+__all__ = ["EXERCISES", "relu_std_ratio", "check_ratio_to_he"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -36,6 +36,35 @@ def relu_std_ratio(init, depth: int, width: int) -> float:
     a = predict_variances(sizes, init, "relu").pre_activation_std[-1]
     b = predict_variances(sizes, "he_normal", "relu").pre_activation_std[-1]
     return float(a / b)
+
+
+def check_ratio_to_he(exercise: str, answer, init, name: str, variance_ratio: str, *,
+                      explain: str, mistakes, hint: str, depth: int = 20, width: int = 256):
+    """Check a predicted ratio of stds, ``init`` over He, at the last of ``depth`` ReLU layers
+    of ``width`` units (05.4, 06.3): right within a factor of 2 of :func:`relu_std_ratio`.
+
+    Args:
+        exercise: the exercise id. answer: the student's number. init: the initializer.
+        name: what the question calls it ("Xavier"). variance_ratio: the ratio of the
+            variances as a formula ("(1/2)^20").
+        explain, hint: as :func:`~initviz.exercises.checkers.check_number`'s. mistakes: the
+            exercise's own ``(value, message)`` pairs; the two every such prediction risks
+            follow them: the ratio of the variances, and He over ``init``.
+
+    >>> check_ratio_to_he("05.4", 1e-6, "glorot_uniform", "Xavier", "(1/2)^20", explain="",
+    ...                   mistakes=[], hint="")
+    Not yet (05.4): 1e-06: that is the ratio of the VARIANCES, (1/2)^20; the std ratio is its square root
+    """
+    want = relu_std_ratio(init, depth, width)
+    return check_number(exercise, answer, want, log_tol=0.3, expected_is="the theory's ratio",
+                        explain=explain, hint=hint, mistakes=[
+        *mistakes,
+        (want ** 2,
+         f"that is the ratio of the VARIANCES, {variance_ratio}; the std ratio is its square "
+         "root"),
+        (1 / want,
+         f"that is He divided by {name}; the question asks for {name} / He, below 1"),
+    ])
 
 
 def _e05_1(answer):
@@ -77,19 +106,13 @@ def _e05_2(answer):
 
 
 def _e05_4(answer):
-    want = relu_std_ratio("glorot_uniform", 20, 256)
-    return check_number("05.4", answer, want, log_tol=0.3, expected_is="the theory's ratio",
-                        explain=(
+    return check_ratio_to_he("05.4", answer, "glorot_uniform", "Xavier", "(1/2)^20", explain=(
         "Xavier's 1/n is half of what a ReLU layer needs: each of the 20 layers halves Var(z) "
         "relative to He, so the std ratio is (1/2)^(20/2) ~ 1e-3."), mistakes=[
         (1.0,
          "Xavier is not for every activation: its variance 1/n suits units that pass their "
          "whole input (tanh near 0); a ReLU passes half of it, so each of the 20 layers loses a "
          "factor sqrt(1/2) in std, and the factors multiply"),
-        (want ** 2,
-         "that is the ratio of the VARIANCES, (1/2)^20; the std ratio is its square root"),
-        (1 / want,
-         "that is He divided by Xavier; the question asks for Xavier / He, below 1"),
     ], hint="per layer, Xavier multiplies Var(z) by (1/2) n (1/n) = 1/2, He by (1/2) n (2/n) "
             "= 1.")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 
 from .. import initializers
-from .checkers import check_function, check_number
+from .checkers import check_function
 from .exercise import Exercise
-from .lesson05 import relu_std_ratio
+from .lesson05 import check_ratio_to_he, relu_std_ratio
 
 __all__ = ["EXERCISES"]
 
@@ -55,9 +55,8 @@ def _e06_1(student):
 
 def _e06_3(answer):
     depth, width = 20, 256
-    want = relu_std_ratio(_PYTORCH_LINEAR, depth, width)
-    return check_number("06.3", answer, want, log_tol=0.3, expected_is="the theory's ratio",
-                        explain=(
+    return check_ratio_to_he("06.3", answer, _PYTORCH_LINEAR, "the default", "(1/6)^20",
+                             depth=depth, width=width, explain=(
         "nn.Linear's variance 1/(3 fan_in) is a sixth of He's: Var(z) falls by 1/6 per layer "
         "relative to He, (1/6)^(20/2) in std."), mistakes=[
         (1.0,
@@ -66,13 +65,9 @@ def _e06_3(answer):
         (relu_std_ratio("glorot_uniform", depth, width),
          "that is Xavier's ratio, (1/2)^10; nn.Linear's default is smaller still, a third of "
          "LeCun's variance"),
-        (want ** 2,
-         "that is the ratio of the VARIANCES; the std ratio is its square root"),
         ((1 / 3) ** (depth / 2),
          "1/3 per layer is the default's loss against LeCun in a linear network; against He "
          "in a ReLU network it is 1/6"),
-        (1 / want,
-         "that is He divided by the default; the question asks for default / He"),
     ], hint="per layer, Var(z) is multiplied by (1/2) n Var(W): compare Var(W) = 1/(3n) with "
             "2/n.")
 

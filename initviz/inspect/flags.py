@@ -31,6 +31,7 @@ loss, and returns the :class:`Flag` objects it raises. The thresholds, and why:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -132,21 +133,14 @@ def _glorot_relu(rows, m):
     out = []
     for i in _weighted(rows):
         r, act = rows[i], _next_activation(rows, i)
-        if r.scheme in ("glorot_uniform", "glorot_normal") and act in RELU_FAMILY \
-                and r.fan_in != r.fan_out:
+        if r.scheme in ("glorot_uniform", "glorot_normal") and act in RELU_FAMILY:
             keras = "he_normal" if r.scheme.endswith("normal") else "he_uniform"
+            variance = (f"variance 2/(fan_in + fan_out) = 2/({r.fan_in} + {r.fan_out})"
+                        if r.fan_in != r.fan_out else "variance 1/fan_in for this square layer")
             out.append(Flag("glorot-with-relu", r.name, (
-                f"{r.scheme} weights (std {fmt(r.weight_std)}, variance 2/(fan_in + fan_out) "
-                f"= 2/({r.fan_in} + {r.fan_out})) feed a {act}, which passes half the second "
-                f"moment: use kernel_initializer=\"{keras}\" (Keras) or "
+                f"{r.scheme} weights (std {fmt(r.weight_std)}, {variance}) feed a {act}, which "
+                f"passes half the second moment: use kernel_initializer=\"{keras}\" (Keras) or "
                 f"nn.init.kaiming_normal_ (PyTorch), variance 2/fan_in."), "05_he_kaiming"))
-        elif r.scheme in ("glorot_uniform", "glorot_normal") and act in RELU_FAMILY:
-            keras = "he_normal" if r.scheme.endswith("normal") else "he_uniform"
-            out.append(Flag("glorot-with-relu", r.name, (
-                f"{r.scheme} weights (std {fmt(r.weight_std)}, variance 1/fan_in for this "
-                f"square layer) feed a {act}, which passes half the second moment: use "
-                f"kernel_initializer=\"{keras}\" (Keras) or nn.init.kaiming_normal_ "
-                f"(PyTorch), variance 2/fan_in."), "05_he_kaiming"))
     return out
 
 
@@ -164,16 +158,27 @@ def _signal_rows(rows):
     return rows[:end]
 
 
-@_check("vanishing-signal", "03_random_initialization")
-def _vanishing_signal(rows, m):
-    return _signal(rows, m, vanishing=True)
+def _both_ways(kind):
+    """Register ``judge(rows, m, vanishing)`` as two checks, ``vanishing-<kind>`` then
+    ``exploding-<kind>`` (lesson 03)."""
+    def register(judge):
+        for vanishing in (True, False):
+            way = "vanishing" if vanishing else "exploding"
+            _check(f"{way}-{kind}", "03_random_initialization")(
+                functools.partial(judge, vanishing=vanishing))
+        return judge
+    return register
 
 
-@_check("exploding-signal", "03_random_initialization")
-def _exploding_signal(rows, m):
-    return _signal(rows, m, vanishing=False)
+def _beyond(kind, vanishing, ratio, verbs):
+    """``(code, verb)`` where ``ratio`` (a measured change through the network) is below
+    1/:data:`FACTOR` (vanishing) or above :data:`FACTOR` (exploding), else None."""
+    if (ratio < 1 / FACTOR) if vanishing else (ratio > FACTOR):
+        return f"{'vanishing' if vanishing else 'exploding'}-{kind}", verbs[not vanishing]
+    return None
 
 
+@_both_ways("signal")
 def _signal(rows, m, vanishing):
     body = _signal_rows(rows)
     if not body:
@@ -185,12 +190,11 @@ def _signal(rows, m, vanishing):
     s = last.out_signal_std
     if not (ref > 0 and math.isfinite(ref)) or s is None or math.isnan(s):
         return []
-    code = "vanishing-signal" if vanishing else "exploding-signal"
     ratio = s / ref if math.isfinite(s) else math.inf
-    if (vanishing and ratio < 1 / FACTOR) or (not vanishing and ratio > FACTOR):
-        n = len(_weighted(body)) or 1
+    hit = _beyond("signal", vanishing, ratio, ("falls", "grows"))
+    if hit:
+        (code, verb), n = hit, len(_weighted(body)) or 1
         per = ratio ** (1 / n) if 0 < ratio < math.inf else ratio
-        verb = "falls" if vanishing else "grows"
         return [Flag(code, last.name, (
             f"the signal std (across inputs) {verb} from {fmt(ref)} at {where} to {fmt(s)} at "
             f"{last.name} ({last.kind}; x{fmt(per)} per weighted layer over {n}): scale each "
@@ -199,17 +203,8 @@ def _signal(rows, m, vanishing):
     return []
 
 
-@_check("vanishing-gradient", "03_random_initialization")
-def _vanishing_gradient(rows, m):
-    return _gradient(rows, vanishing=True)
-
-
-@_check("exploding-gradient", "03_random_initialization")
-def _exploding_gradient(rows, m):
-    return _gradient(rows, vanishing=False)
-
-
-def _gradient(rows, vanishing):
+@_both_ways("gradient")
+def _gradient(rows, m, vanishing):
     body = _signal_rows(rows)
     measured = [r for r in body if r.grad_std is not None and not math.isnan(r.grad_std)]
     first = next((r for r in measured if r.category in ("dense", "conv", "embedding")), None)
@@ -220,9 +215,9 @@ def _gradient(rows, vanishing):
     if not g0 > 0 or not math.isfinite(g0):
         return []
     ratio = g1 / g0 if math.isfinite(g1) else math.inf
-    code = "vanishing-gradient" if vanishing else "exploding-gradient"
-    if (vanishing and ratio < 1 / FACTOR) or (not vanishing and ratio > FACTOR):
-        verb = "shrinks" if vanishing else "grows"
+    hit = _beyond("gradient", vanishing, ratio, ("shrinks", "grows"))
+    if hit:
+        code, verb = hit
         return [Flag(code, first.name, (
             f"the gradient dL/d(output) {verb} from std {fmt(g0)} (median |g| "
             f"{fmt(top.grad_median_abs)}) at {top.name} to std {fmt(g1)} (median "
@@ -232,22 +227,27 @@ def _gradient(rows, vanishing):
     return []
 
 
-@_check("dead-relu", "03_random_initialization")
-def _dead(rows, m):
-    return [Flag("dead-relu", r.name, (
-        f"{100 * r.dead:.3g} % of its units are 0 for every input of the batch and pass no "
-        f"gradient: the pre-activations sit below 0 (check the bias and the weights' mean; "
-        f"zero the bias, use zero-mean He weights)."), "03_random_initialization")
-        for r in rows if r.activation in RELU_FAMILY and r.dead is not None and r.dead > DEAD]
+def _units_check(code, attr, limit, message, activations=None):
+    """Register the check ``code`` (lesson 03): a flag on every row (of an activation in
+    ``activations``, or any) whose fraction of units ``attr`` (``"dead"`` or ``"saturated"``)
+    is above ``limit``; ``message`` is formatted with its ``percent`` and ``activation``."""
+    def check(rows, m):
+        return [Flag(code, r.name, message.format(percent=f"{100 * getattr(r, attr):.3g} %",
+                                                  activation=r.activation),
+                     "03_random_initialization")
+                for r in rows if (activations is None or r.activation in activations)
+                and getattr(r, attr) is not None and getattr(r, attr) > limit]
+    _check(code, "03_random_initialization")(check)
 
 
-@_check("saturated", "03_random_initialization")
-def _saturated(rows, m):
-    return [Flag("saturated", r.name, (
-        f"{100 * r.saturated:.3g} % of its values sit on the flat ends of the {r.activation} "
-        f"(f'(z) < 2 % of f'(0)), where the gradient vanishes: shrink the weights before it "
-        f"to Glorot's variance 2/(fan_in + fan_out)."), "03_random_initialization")
-        for r in rows if r.saturated is not None and r.saturated > SATURATED]
+_units_check("dead-relu", "dead", DEAD, (
+    "{percent} of its units are 0 for every input of the batch and pass no gradient: the "
+    "pre-activations sit below 0 (check the bias and the weights' mean; zero the bias, use "
+    "zero-mean He weights)."), activations=RELU_FAMILY)
+_units_check("saturated", "saturated", SATURATED, (
+    "{percent} of its values sit on the flat ends of the {activation} (f'(z) < 2 % of "
+    "f'(0)), where the gradient vanishes: shrink the weights before it to Glorot's variance "
+    "2/(fan_in + fan_out)."))
 
 
 @_check("initial-loss", "09_deep_networks")

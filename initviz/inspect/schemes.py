@@ -91,7 +91,13 @@ def ks_distance(values, distribution, variance) -> float:
     >>> round(ks_distance(np.linspace(-1, 1, 1001), "uniform", 1 / 3), 4)   # 1 / 1001
     0.001
     """
-    x = np.sort(np.asarray(values, dtype=np.float64).reshape(-1))
+    return _ks_sorted(np.sort(np.asarray(values, dtype=np.float64).reshape(-1)), distribution,
+                      variance)
+
+
+def _ks_sorted(x, distribution, variance) -> float:
+    """:func:`ks_distance` of values already sorted (``match_scheme`` sorts once for all its
+    candidates)."""
     n = x.size
     f = _cdf(distribution, float(variance), x)
     above = np.arange(1, n + 1) / n - f
@@ -121,7 +127,7 @@ def match_scheme(weights, shape=None, embedding=False):
         return "zeros" if first == 0 else "ones" if first == 1 else "constant"
     if w.size < _MIN_VALUES:
         return None
-    w = w.reshape(-1)[::-(-w.size // _MAX_VALUES)]
+    w = np.sort(w.reshape(-1)[::-(-w.size // _MAX_VALUES)])
     limit = _KS_LEVEL / math.sqrt(w.size)
     if embedding:
         candidates = {"pytorch_default": ("untruncated_normal", 1.0),
@@ -137,7 +143,7 @@ def match_scheme(weights, shape=None, embedding=False):
     distance = {}
     for name, (dist, var) in candidates.items():
         dists = ("truncated_normal", "untruncated_normal") if dist != "uniform" else (dist,)
-        distance[name] = min(ks_distance(w, kind, var) for kind in dists)
+        distance[name] = min(_ks_sorted(w, kind, var) for kind in dists)
     best = min(distance.values())
     if best >= limit:
         return None

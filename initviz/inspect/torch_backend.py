@@ -191,18 +191,18 @@ def measure(model, inputs, targets=None, loss=None, gen=None) -> Measurement:
             if targets is None:
                 g = torch.as_tensor(gen.standard_normal(tuple(out.shape)), dtype=out.dtype)
                 value, loss_name, kind = None, None, "standard-normal"
-                seeds = [g]
-                roots = [out]
+                # d sum(out * g) / d out is g exactly (1.0 * g): the same backward pass as
+                # grad_outputs=[g], from a scalar root; autograd.grad with grad_outputs
+                # imports torch.fx's symbolic shapes and sympy on first use (0.4-0.7 s here)
+                root = (out * g).sum()
             else:
                 t = torch.as_tensor(targets)
                 fn, loss_name = (loss, getattr(loss, "__name__", type(loss).__name__)) \
                     if loss is not None else _default_loss(out, t, torch)
-                L = fn(out, t)
-                value, kind = float(L.detach()), "loss"
-                seeds, roots = [torch.ones_like(L)], [L]
-            if tensors and roots[0].requires_grad:
-                grads = torch.autograd.grad(roots, tensors, grad_outputs=seeds,
-                                            allow_unused=True)
+                root = fn(out, t)
+                value, kind = float(root.detach()), "loss"
+            if tensors and root.requires_grad:
+                grads = torch.autograd.grad(root, tensors, allow_unused=True)
             else:
                 grads = [None] * len(tensors)
         grad_of = {id(o): g for o, g in zip(tensors, grads)}

@@ -34,6 +34,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .._util import fmt  # the numbers of notes and descriptions (one format for the package)
+
 __all__ = ["DPI", "CSS_DPI", "MIN_FONT", "TEXT_SIZE", "LABEL_SIZE", "TITLE_SIZE", "PALETTE",
            "MARKERS", "LINESTYLES", "NOTE_COLOR", "ShownFigure", "new_figure", "describe",
            "fmt"]
@@ -146,19 +148,6 @@ def describe(fig, text, append=False):
     old = getattr(fig, "description", "") if append else ""
     fig.description = f"{old} {text}".strip()
     return fig
-
-
-def fmt(x, digits=3):
-    """A number to ``digits`` significant digits for a note or a description, inf and nan
-    as such.
-
-    >>> fmt(0.012345), fmt(2.6e10), fmt(float("-inf")), fmt(5.0)
-    ('0.0123', '2.6e+10', '-inf', '5')
-    """
-    x = float(x)
-    if not np.isfinite(x):
-        return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
-    return f"{x:.{digits}g}"
 
 
 def _margins(fig, left, right, bottom, top, **kw):

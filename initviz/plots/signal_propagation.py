@@ -12,8 +12,6 @@ True
 
 from __future__ import annotations
 
-
-
 import numpy as np
 
 from .. import mean_field
@@ -26,6 +24,25 @@ __all__ = ["plot_phase_diagram", "plot_correlation_map", "plot_singular_values",
 _LEGEND = dict(fontsize=TEXT_SIZE, framealpha=0.85, edgecolor="none")
 #: The activations the phase diagram draws, with their critical lines.
 PHASE_ACTIVATIONS = ("tanh", "relu", "linear")
+
+
+def _axes(ax, width, left, title):
+    """``ax`` and its figure, or a new figure ``width`` x 3.6 in with one axes."""
+    fig = ax.figure if ax is not None else new_figure(width, 3.6)
+    if ax is None:
+        ax = fig.add_subplot()
+        _margins(fig, left=left, right=0.2, bottom=0.65, top=0.45 if title else 0.15)
+    return fig, ax
+
+
+def _finish(ax, xlabel, ylabel, legend_loc, title):
+    """Axis labels, the legend, the grid and the title (if any)."""
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.legend(loc=legend_loc, **_LEGEND)
+    ax.grid(True, which="major", alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, pad=8)
 
 
 def critical_line(activation, sigma_b2s):
@@ -46,10 +63,7 @@ def plot_phase_diagram(points=None, *, activations=PHASE_ACTIVATIONS, sigma_b2_m
     Returns:
         the Figure (``fig.description``: the lines' values at sigma_b2 = 0 and the points).
     """
-    fig = ax.figure if ax is not None else new_figure(6.0, 3.6)
-    if ax is None:
-        ax = fig.add_subplot()
-        _margins(fig, left=0.9, right=0.2, bottom=0.65, top=0.45 if title else 0.15)
+    fig, ax = _axes(ax, 6.0, 0.9, title)
     b = np.linspace(0.0, sigma_b2_max, 41)
     parts = []
     for k, act in enumerate(activations):
@@ -70,12 +84,7 @@ def plot_phase_diagram(points=None, *, activations=PHASE_ACTIVATIONS, sigma_b2_m
     ax.text(0.04, 0.9, "ordered", transform=ax.transAxes, fontsize=TEXT_SIZE)
     ax.text(0.96, 0.9, "chaotic (tanh)", transform=ax.transAxes, fontsize=TEXT_SIZE,
             ha="right")
-    ax.set_xlabel("σ_w² (weight variance × fan_in)", fontsize=LABEL_SIZE)
-    ax.set_ylabel("σ_b² (bias variance)", fontsize=LABEL_SIZE)
-    ax.legend(loc="center right", **_LEGEND)
-    ax.grid(True, alpha=0.3)
-    if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=8)
+    _finish(ax, "σ_w² (weight variance × fan_in)", "σ_b² (bias variance)", "center right", title)
     describe(fig, "Phase diagram: critical lines (chi_1 = 1) in the plane of sigma_w2 "
              "(x) and sigma_b2 (y): " + "; ".join(parts) + ".", append=ax is not fig.axes[0])
     return _readable(fig)
@@ -87,10 +96,7 @@ def plot_correlation_map(activation, sigma_w2, sigma_b2, *, ax=None, title=None)
     Returns:
         the Figure (``fig.description``: c*, chi_1 and the phase).
     """
-    fig = ax.figure if ax is not None else new_figure(4.25, 3.6)
-    if ax is None:
-        ax = fig.add_subplot()
-        _margins(fig, left=0.85, right=0.2, bottom=0.65, top=0.45 if title else 0.15)
+    fig, ax = _axes(ax, 4.25, 0.85, title)
     c = np.linspace(-1.0, 1.0, 61)
     out = [mean_field.c_map(activation, sigma_w2, sigma_b2, float(v)) for v in c]
     c_star = mean_field.correlation_fixed_point(activation, sigma_w2, sigma_b2)
@@ -103,12 +109,7 @@ def plot_correlation_map(activation, sigma_w2, sigma_b2, *, ax=None, title=None)
             label=f"c* = {c_star:.3g}")
     ax.set_xlim(-1, 1)
     ax.set_ylim(-1, 1.05)
-    ax.set_xlabel("c(l), correlation at layer l", fontsize=LABEL_SIZE)
-    ax.set_ylabel("c(l+1)", fontsize=LABEL_SIZE)
-    ax.legend(loc="lower right", **_LEGEND)
-    ax.grid(True, alpha=0.3)
-    if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=8)
+    _finish(ax, "c(l), correlation at layer l", "c(l+1)", "lower right", title)
     describe(fig, f"Correlation map of {activation} at sigma_w2 = {fmt(sigma_w2)}, sigma_b2 = "
              f"{fmt(sigma_b2)}: fixed point c* = {fmt(c_star)}, chi_1 = {fmt(x1)} "
              f"({mean_field.phase(activation, sigma_w2, sigma_b2)}).",
@@ -163,9 +164,7 @@ def plot_training_time(depths, epochs: dict, max_epochs, *, title=None,
         the Figure (``fig.description``: the median epochs at the first and last depth).
     """
     depths = np.asarray(depths, dtype=float)
-    fig = new_figure(6.0, 3.6)
-    ax = fig.add_subplot()
-    _margins(fig, left=0.9, right=0.2, bottom=0.65, top=0.45 if title else 0.15)
+    fig, ax = _axes(None, 6.0, 0.9, title)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     parts = []
@@ -190,13 +189,8 @@ def plot_training_time(depths, epochs: dict, max_epochs, *, title=None,
     ax.text(depths[0], max_epochs * 0.8, f"budget: {max_epochs} epochs (△ not reached)",
             fontsize=TEXT_SIZE, color=NOTE_COLOR, va="top")
     ax.set_xticks(depths, [str(int(d)) for d in depths])
-    ax.set_xlabel("depth (linear layers)", fontsize=LABEL_SIZE)
-    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
     ax.set_ylim(top=max_epochs * 2.5)
-    ax.legend(loc="lower right", **_LEGEND)
-    ax.grid(True, which="major", alpha=0.3)
-    if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, pad=8)
+    _finish(ax, "depth (linear layers)", ylabel, "lower right", title)
     describe(fig, "Epochs of gradient descent to the target loss against depth, log-log: "
              + "; ".join(parts) + ".")
     return _readable(fig)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..explorer_settings import stack_label
 from .render import fmt
 from .runs import SLOTS
 
@@ -35,15 +36,21 @@ def signal_description(r, empty):
                    if act != "linear" else empty.replace("\n", " "))
     inputs = (f"{r.inputs} of {s['batch']} inputs (a preview)" if r.preview
               else f"batch {s['batch']}")
-    return (f"Signal explorer, {r.label}, {act}, {depth} layers x {s['width']}, {inputs} "
-            f"({r.dtype}): histograms of the activations and of the gradients "
-            f"dL/dz per layer, their std per layer on a log scale, and the % of {kind} "
-            f"per layer. Activation std {with_theory(A.std, r.predicted_act_std, first)} at "
+    # residual stacks show the stream x and dL/dx, and the readout counts the branch's units
+    residual = s.get("residual", False)
+    shown, grad, noun = (("the residual stream x", "dL/dx", "Stream") if residual
+                         else ("the activations", "dL/dz", "Activation"))
+    if residual:
+        kind, readout = "branch " + kind, "branch " + readout
+    return (f"Signal explorer, {r.label}, {act}{stack_label(s)}, {depth} layers x "
+            f"{s['width']}, {inputs} ({r.dtype}): histograms of {shown} and of the gradients "
+            f"{grad} per layer, their std per layer on a log scale, and the % of {kind} "
+            f"per layer. {noun} std {with_theory(A.std, r.predicted_act_std, first)} at "
             f"layer 1, {with_theory(A.std, r.predicted_act_std, last)} at layer {depth} "
             f"(signal std, across inputs: {fmt(A.signal_std[last])}); "
             f"gradient std {with_theory(G.std, r.predicted_grad_std, last)} at layer "
             f"{depth}, {with_theory(G.std, r.predicted_grad_std, first)} at layer 1 "
-            f"(median |dL/dz| {fmt(G.median_abs[first])}); {readout}"
+            f"(median |{grad}| {fmt(G.median_abs[first])}); {readout}"
             + (f"; {overflow} layers hold inf/nan" if overflow else "") + ".")
 
 

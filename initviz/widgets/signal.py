@@ -10,6 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import propagation
+from .._checks import check_real
+from ..explorer_settings import BRANCH_SCALE_MAX, stack_label
 from ..propagation import ACTIVATION_CHOICES, INIT_CHOICES, Cancelled, WeightBank, propagate
 from .coalescer import Coalescer
 from .controls import log_slider
@@ -21,10 +23,12 @@ __all__ = ["SignalExplorer", "signal_explorer", "SIGNAL_DEFAULTS", "SIGNAL_LIMIT
 
 #: The explorer's defaults (10 layers x 256 wide, batch 512: the benchmark's "default").
 SIGNAL_DEFAULTS = dict(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                       width=256, batch=512, seed=0, dtype="auto")
-#: The slider ranges: (low, high) for scale, depth, width, and the batch choices.
+                       width=256, batch=512, seed=0, dtype="auto", residual=False,
+                       branch_scale=1.0, norm="none")
+#: The slider ranges: (low, high) for scale, depth, width, branch_scale (log: 0.01 to 10,
+#: through 1/sqrt(50) = 0.14 and 1), and the batch choices.
 SIGNAL_LIMITS = dict(scale=(1e-3, 1e2), depth=(1, 50), width=(2, 1024),
-                     batch=(16, 32, 64, 128, 256, 512, 1024))
+                     branch_scale=(1e-2, 1e1), batch=(16, 32, 64, 128, 256, 512, 1024))
 
 #: A frame expected to take longer than this (seconds) is abandoned when a newer value comes.
 SLOW_FRAME = 0.25
@@ -32,9 +36,12 @@ SLOW_FRAME = 0.25
 #: 150 ms); a setting whose whole batch takes longer is previewed on part of it.
 FIRST_FRAME = 0.15
 #: The explorer's weight cache: every layer of the largest setting (50 x 1024) in float32
-#: (200 MiB) and in float64 (400 MiB), so a drag there never redraws weights.
+#: (200 MiB) and in float64 (400 MiB), kept together (``both_precisions``), so a drag
+#: there never redraws weights, not even when "auto" switches precision.
 CACHE_BYTES = 640 * 2**20
-_PER_LAYER = 4e-4  # seconds of Python and numpy call overhead per layer (both passes)
+# seconds of Python and numpy call overhead per layer (both passes): 0.39-0.41 ms of CPU a
+# layer at 50 x 2 and 50 x 16, batch 16 (propagate, tanh or relu, measured here)
+_PER_LAYER = 4e-4
 
 
 def _units(settings, inputs):
@@ -50,7 +57,8 @@ class SignalExplorer(W.VBox):
     Args: as :func:`signal_explorer`.
     Attributes:
         controls: dict name -> control widget (weight_init, scale, activation, depth, width,
-            batch, seed) plus ``resample`` (a Button).
+            batch, seed, dtype, residual, branch_scale, norm) plus ``resample`` (a Button).
+            ``branch_scale`` is disabled while ``residual`` is off.
         image: the ``ipywidgets.Image`` showing the current frame (PNG bytes in ``.value``).
         view: the :class:`SignalView`. coalescer: the :class:`Coalescer`.
         frame_settings: the settings of the frame on screen. frame_times: seconds per frame
@@ -59,10 +67,13 @@ class SignalExplorer(W.VBox):
     """
 
     def __init__(self, weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                 width=256, batch=512, seed=0, dtype="auto", *, threaded=True, dpi=LIVE_DPI):
+                 width=256, batch=512, seed=0, dtype="auto", residual=False, branch_scale=1.0,
+                 norm="none", *, threaded=True, dpi=LIVE_DPI):
         # validate before building anything
-        propagation.check_settings(weight_init, scale, activation, depth, width, batch, seed,
-                                   dtype)
+        st = propagation.check_settings(weight_init, scale, activation, depth, width, batch,
+                                        seed, dtype, residual, branch_scale, norm)
+        residual, branch_scale = st["residual"], _slider_branch_scale(branch_scale)
+        b_lo, b_hi = SIGNAL_LIMITS["branch_scale"]
         s_lo, s_hi = SIGNAL_LIMITS["scale"]
         d_lo, d_hi = SIGNAL_LIMITS["depth"]
         w_lo, w_hi = SIGNAL_LIMITS["width"]
@@ -87,14 +98,22 @@ class SignalExplorer(W.VBox):
             seed=W.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed",
                                   style={"description_width": "40px"},
                                   layout=W.Layout(width="130px")),
-            dtype=W.ToggleButtons(options=propagation.DTYPES, value=dtype,
-                                  description="precision",
-                                  tooltips=["float32 where theory says it is safe, else float64",
-                                            "what PyTorch and Keras use: overflows past 3e38",
-                                            "follows a signal from 1e-300 to 1e300"],
-                                  style={"description_width": "70px", "button_width": "72px"},
-                                  layout=W.Layout(width="340px")),
+            dtype=_toggles(propagation.DTYPES, dtype, "precision",
+                           ["float32 where theory says it is safe, else float64",
+                            "what PyTorch and Keras use: overflows past 3e38",
+                            "follows a signal from 1e-300 to 1e300"], 70, 72, 340),
+            residual=_toggles([("off", False), ("on", True)], residual, "residual",
+                              ["a plain stack: a[i] = f(norm(a[i-1] @ W[i]))",
+                               "residual blocks: x[i] = x[i-1] + branch scale "
+                               "* (f(norm(x[i-1])) @ W[i])"], 70, 50, 200),
+            # a log slider, 0.01 to 10: through 1/sqrt(50) = 0.14, 1/sqrt(10) = 0.32 and 1
+            branch_scale=log_slider(branch_scale, "branch scale", b_lo, b_hi),
+            norm=_toggles(propagation.NORM_CHOICES, norm, "norm",
+                          ["no normalization",
+                           "LayerNorm before each activation (over the units)",
+                           "BatchNorm before each activation (over the batch)"], 40, 64, 270),
         )
+        c["branch_scale"].style.description_width = "90px"
         c["resample"] = W.Button(description="resample", tooltip="new random weights and data "
                                  "(seed + 1)", layout=W.Layout(width="90px"))
         # no side margins: 100 % of the output plus the 2 px widget margin would overflow
@@ -102,7 +121,7 @@ class SignalExplorer(W.VBox):
                                                            margin="2px 0"))
         self.status = W.HTML(layout=W.Layout(max_width="100%"))
         self.view = SignalView(dpi=dpi, blit=True)
-        self.bank = WeightBank(cache_bytes=CACHE_BYTES)
+        self.bank = WeightBank(cache_bytes=CACHE_BYTES, both_precisions=True)
         self.frame_settings = None
         self.frame_inputs = None
         self.frame_times = []
@@ -119,6 +138,7 @@ class SignalExplorer(W.VBox):
         rows = [W.HBox([c["weight_init"], c["scale"], c["activation"]], **wrap),
                 W.HBox([c["depth"], c["width"], c["batch"]], **wrap),
                 W.HBox([c["dtype"], c["seed"], c["resample"]], **wrap),
+                W.HBox([c["residual"], c["branch_scale"], c["norm"]], **wrap),
                 self.image, self.status]
         super().__init__(rows, layout=W.Layout(max_width="100%"))
         self._render(self.settings(), lambda: False)  # first frame, synchronously
@@ -129,8 +149,9 @@ class SignalExplorer(W.VBox):
     def __repr__(self):
         # the text a front end without the widget extension shows instead of the widget
         s = self.settings()
-        return (f"SignalExplorer({s['weight_init']}, scale {s['scale']:.3g}, {s['activation']}, "
-                f"{s['depth']} x {s['width']}, batch {s['batch']}): a live widget; "
+        return (f"SignalExplorer({s['weight_init']}, scale {s['scale']:.3g}, {s['activation']}"
+                f"{stack_label(s)}, {s['depth']} x {s['width']}, batch {s['batch']}): a live "
+                "widget; "
                 "signal_figure(...) draws it statically")
 
     # -- settings
@@ -142,11 +163,12 @@ class SignalExplorer(W.VBox):
         meaning = propagation.scale_meaning(self.controls["weight_init"].value)
         self.controls["scale"].description = meaning
         self.controls["scale"].disabled = meaning == "unused"
+        self.controls["branch_scale"].disabled = not self.controls["residual"].value
 
     def _changed(self, change):
         if self._muted:
             return
-        if change["owner"] is self.controls["weight_init"]:
+        if change["owner"] in (self.controls["weight_init"], self.controls["residual"]):
             self._sync_scale_label()
         self.coalescer.submit(self.settings())
 
@@ -187,7 +209,7 @@ class SignalExplorer(W.VBox):
             return d
         last = self.view.result
         same = last is not None and all(last.settings[k] == settings[k] for k in
-                                        ("activation", "depth", "width"))
+                                        ("activation", "depth", "width", "residual", "norm"))
         return last.dtype if same else "float32"
 
     def _render(self, settings, cancel, inputs=None, stoppable=False):
@@ -246,24 +268,27 @@ class SignalExplorer(W.VBox):
     @staticmethod
     def _status_text(r, dt):
         A, G = r.activations, r.gradients
-        last = f"last layer: activation std {fmt(A.std[-1])}"
+        residual = r.settings.get("residual", False)
+        last = f"last layer: {'stream' if residual else 'activation'} std {fmt(A.std[-1])}"
         if r.predicted_act_std is not None:
             last += f" (theory {fmt(r.predicted_act_std[-1])})"
         last += f", signal std {fmt(A.signal_std[-1])}"
         first = f"layer 1: gradient std {fmt(G.std[0])}"
         if r.predicted_grad_std is not None:
             first += f" (theory {fmt(r.predicted_grad_std[0])})"
-        first += f", median |dL/dz| {fmt(G.median_abs[0])}"
+        first += f", median |dL/d{'x' if residual else 'z'}| {fmt(G.median_abs[0])}"
+        branch = "branch " if residual else ""
         bad = int(np.sum((A.nonfinite > 0) | (G.nonfinite > 0)))
         extra = f"; <b style='color:{BAD_COLOR}'>{bad} layers overflowed</b>" if bad else ""
         act = r.settings["activation"]
         if act in ("tanh", "sigmoid"):
-            extra += f"; saturated up to {100 * A.saturated.max():.3g}%"
+            extra += f"; {branch}saturated up to {100 * A.saturated.max():.3g}%"
         elif act in ("relu", "leaky_relu"):
-            extra += f"; dead units up to {100 * A.dead.max():.3g}%"
+            extra += f"; {branch}dead units up to {100 * A.dead.max():.3g}%"
         preview = (f"<b>{preview_label(r)}</b> (the whole batch when the slider stops). "
                    if r.preview else "")
-        return (f"<span style='font-size:90%'>{preview}{r.label}: weight std "
+        return (f"<span style='font-size:90%'>{preview}{r.label}{stack_label(r.settings)}: "
+                f"weight std "
                 f"{fmt(r.weight_std)}. {last}; {first}{extra}. [{r.dtype}, {dt * 1e3:.0f} ms]"
                 "</span>")
 
@@ -282,6 +307,8 @@ class SignalExplorer(W.VBox):
             raise TypeError(f"unknown settings {sorted(unknown)}; valid: {list(SIGNAL_DEFAULTS)}")
         new = {**self.settings(), **settings}
         propagation.check_settings(**new)
+        if "branch_scale" in settings:
+            _slider_branch_scale(settings["branch_scale"])
         self.coalescer.wait()  # never draw while the worker draws
         self._muted = True
         try:
@@ -291,6 +318,9 @@ class SignalExplorer(W.VBox):
                     w.options = sorted(set(w.options) | {v})
                 if k in ("scale", "depth", "width"):
                     w.min, w.max = min(w.min, v), max(w.max, v)
+                if k == "branch_scale":  # a log slider: min and max are exponents
+                    e = math.log10(v)
+                    w.min, w.max = min(w.min, e), max(w.max, e)
                 w.value = v
             self._sync_scale_label()
         finally:
@@ -303,8 +333,24 @@ class SignalExplorer(W.VBox):
         return signal_figure(**self.settings(), dpi=dpi)
 
 
+def _toggles(options, value, description, tooltips, label_px, button_px, width_px):
+    """A row of toggle buttons (ipywidgets ToggleButtons), its label and buttons in px."""
+    return W.ToggleButtons(options=options, value=value, description=description,
+                           tooltips=tooltips, style={"description_width": f"{label_px}px",
+                                                     "button_width": f"{button_px}px"},
+                           layout=W.Layout(width=f"{width_px}px"))
+
+
+def _slider_branch_scale(value):
+    """The branch scale as the explorer's log slider holds it: a number > 0 (0, which
+    :func:`initviz.propagation.propagate` accepts, has no place on a log axis)."""
+    return check_real("branch_scale", value, 0, BRANCH_SCALE_MAX,
+                      low_open=True)
+
+
 def signal_explorer(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                    width=256, batch=512, seed=0, dtype="auto") -> SignalExplorer:
+                    width=256, batch=512, seed=0, dtype="auto", residual=False,
+                    branch_scale=1.0, norm="none") -> SignalExplorer:
     """The live signal-propagation explorer, opened at the given settings.
 
     Args:
@@ -320,11 +366,21 @@ def signal_explorer(weight_init="random_normal", scale=0.01, activation="tanh", 
         dtype: "auto" (float32 where the theory says float32 holds the signal, else
             float64), "float32" (what PyTorch and Keras compute in: a deep enough network
             overflows to inf/nan, or underflows to 0) or "float64".
+        residual: False (a plain stack) or True: each layer a pre-activation residual block
+            ``x[i] = x[i-1] + branch_scale * (f(norm(x[i-1])) @ W[i])``; the panels then show
+            the stream x[i] and dL/dx[i], the readout the branch's units.
+        branch_scale: the branch multiplier, > 0 (0.01 to 10 on the log slider; 1: a plain
+            ResNet, 1/sqrt(depth): the stream stays O(1)); disabled while residual is off.
+        norm: "none", "layer" (LayerNorm) or "batch" (BatchNorm, the batch's statistics)
+            before every activation, unit gain and zero shift (plain stack: Dense -> norm ->
+            activation).
     Returns:
         :class:`SignalExplorer`, a widget: make it the last expression of a cell.
     Raises:
         ValueError, TypeError: invalid settings (before any widget is built).
     """
     propagation.check_settings(weight_init, scale, activation, depth, width, batch, seed,
-                               dtype)
-    return SignalExplorer(weight_init, scale, activation, depth, width, batch, seed, dtype)
+                               dtype, residual, branch_scale, norm)
+    _slider_branch_scale(branch_scale)
+    return SignalExplorer(weight_init, scale, activation, depth, width, batch, seed, dtype,
+                          residual, branch_scale, norm)

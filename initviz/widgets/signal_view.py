@@ -3,25 +3,24 @@ its data change (see :class:`SignalView`); :func:`signal_figure` is its static t
 
 from __future__ import annotations
 
-import math
-import time
+from collections import Counter
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
-from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKLEFT
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
-from matplotlib.transforms import Bbox, offset_copy
+from matplotlib.transforms import offset_copy
 
+from ..explorer_settings import stack_label
 from ..plots import LABEL_SIZE, TEXT_SIZE, TITLE_SIZE, ShownFigure, describe
 from ..propagation import propagate
+from .blit import Blitter
 from .descriptions import signal_description
-from .render import (ACT_COLOR, BAD_COLOR, FIGSIZE, GRAD_COLOR, HUGE, LIVE_DPI, STATIC_DPI,
-                     TINY, center_x, decade_label, encode_png, frame_palette, log_limits,
-                     render_png, white_to)
+from .render import (ACT_COLOR, BAD_COLOR, FIGSIZE, GRAD_COLOR, LIVE_DPI, STATIC_DPI,
+                     PixelImage, center_x, render_png, white_to)
+from .std_panel import StdPanel
 
 __all__ = ["SignalView", "signal_figure"]
 
@@ -33,9 +32,6 @@ __all__ = ["SignalView", "signal_figure"]
 _TOP, _BOTTOM = 1.0, 1.0
 _PANELS = dict(a=(0.6, 1.5), g=(2.3, 1.5), bar=(3.92, 0.18), s=(4.9, 2.0), r=(7.2, 1.55))
 _GAMMA = 0.5  # the histogram colours: count ** 0.5, so a sparse row still shows
-#: The signal std is drawn where it differs from the layer std by more than this fraction
-#: (10 %: a smaller gap hides under the layer std's markers on the log axis).
-SIGNAL_GAP = 0.1
 
 
 def _axes_box(fig, left, width):
@@ -50,32 +46,31 @@ class SignalView:
     Four panels share the layer axis (layer 1 at the top): activation histograms and
     gradient histograms (one image each; every row is divided by its own peak, so a row's
     shape shows even when the signal is tiny, and the colour bar says so), per-layer std on
-    a log axis (measured solid with markers, theory dashed, and not drawn where the
-    measurement is inf/nan; 0 or inf/nan std marked on the axis edges; the activations'
-    signal std, :func:`initviz.stats.signal_std`, dotted with open diamonds at the layers
-    where it differs from the layer std by more than :data:`SIGNAL_GAP`, with its key
-    entry only then), and the saturated %
-    (tanh, sigmoid) or dead and zero % (ReLU) per layer, which says in words when it has
-    nothing to show. Histogram values beyond the x range are counted in the edge columns
-    (an exploding signal lights the edges; a vanishing one shrinks to the middle column);
-    ReLU rows leave out the exact zeros. Text follows :mod:`initviz.plots`' size rule
-    (10 pt and up at the shown size, FIGSIZE inches at 96 CSS px per inch).
+    a log axis (:class:`.std_panel.StdPanel`: measured, theory, the signal std where it
+    differs), and the saturated % (tanh, sigmoid) or dead and zero % (ReLU) per layer,
+    which says in words when it has nothing to show. Histogram values beyond the x range
+    are counted in the edge columns (an exploding signal lights the edges; a vanishing one
+    shrinks to the middle column); ReLU rows leave out the exact zeros. Text follows
+    :mod:`initviz.plots`' size rule (10 pt and up at the shown size, FIGSIZE inches at 96
+    CSS px per inch).
 
     Args:
         dpi: dots per inch (LIVE_DPI for the widget, STATIC_DPI for stored figures).
-        blit: draw the data artists over a cached background (:meth:`render`); the
-            background (axes, axis labels, key, colour bar) is drawn once; the ticks and
-            words that follow the data go into a second cached layer when they change
-            (the std panel's x axis keeps its limits while the values stay inside them,
-            so it does not jump at every step of a drag; a depth change redraws the
-            layer labels only). Blitted frames are PNG-encoded
-            as 8-bit palette images on the colours of the last full draw
-            (:func:`render.encode_png`). A blit figure must be rendered with
+        blit: draw the data artists over a cached background (:meth:`render`, with a
+            :class:`.blit.Blitter`); the background (axes, axis labels, key, colour bar)
+            is drawn once; the ticks and words that follow the data go into a second
+            cached layer, each group redrawn in its own pixels when it changes (the std
+            panel's x axis keeps its limits while the values stay inside them, so it
+            does not jump at every step of a drag; a depth change redraws the layer
+            labels and ticks only). Blitted frames are PNG-encoded as 8-bit palette
+            images on the colours of the last full draw (:func:`render.encode_png`).
+            A blit figure must be rendered with
             :meth:`render`: ``savefig`` skips its data. A preview (a
             :class:`~initviz.propagation.Propagation` of the first inputs of the batch)
             says so in the title line: "preview: 16 of 1024 inputs".
     Attributes:
-        fig: the matplotlib Figure (with an Agg canvas). full_draws, blits: counters.
+        fig: the matplotlib Figure (with an Agg canvas); std: its std panel
+            (:class:`.std_panel.StdPanel`). full_draws, blits: counters.
     """
 
     def __init__(self, dpi=LIVE_DPI, blit=False):
@@ -89,21 +84,23 @@ class SignalView:
         h = fig.get_figheight()
         below = lambda inches: 1 - inches / h  # noqa: E731 - figure y of a depth from the top
         self.title = fig.text(0.5, below(0.08), "", ha="center", va="top", fontsize=TITLE_SIZE)
-        norm = PowerNorm(_GAMMA, 0, 1)
-        blank = np.zeros((1, 2))
-        self.im_a = self.ax_a.imshow(blank, aspect="auto", interpolation="nearest",
-                                     cmap=white_to(ACT_COLOR), norm=norm)
-        self.im_g = self.ax_g.imshow(blank, aspect="auto", interpolation="nearest",
-                                     cmap=white_to(GRAD_COLOR), norm=norm)
+        # the histograms: RGBA rows (coloured in update), drawn cell by cell (PixelImage)
+        self.im_a, self.im_g = (
+            ax.add_image(PixelImage(ax, cmap=white_to(color), interpolation="nearest"))
+            for ax, color in ((self.ax_a, ACT_COLOR), (self.ax_g, GRAD_COLOR)))
+        for im in (self.im_a, self.im_g):
+            im.set_data(np.full((1, 1, 4), 255, np.uint8))
+        self._extents = {}
         # Every tick and tick label that follows the data (the layer axis with depth, the
         # histograms' x axes with the activation, the std axis with the values) is drawn
         # here, with the data, so the background never changes: a full draw (~100-150 ms at
         # LIVE_DPI, most of it laying out text) happens once, and a depth or activation
-        # change costs a redraw of ~20 short texts over it.
+        # change redraws only the texts that change, in their own pixels (see Blitter).
         tick = dict(ls="none", color="black", ms=3, mew=0.8, clip_on=False)
         hist_ticks = []
-        for ax, name, quantity in ((self.ax_a, "activations", "activation a = f(z)"),
-                                   (self.ax_g, "gradients", "gradient dL/dz")):
+        self._residual = False  # the panels' words: a plain stack's (see _name_panels)
+        for ax, (name, quantity, _) in ((self.ax_a, _WORDS[False]["a"]),
+                                        (self.ax_g, _WORDS[False]["g"])):
             ax.set_title(name, fontsize=LABEL_SIZE, y=1.01)  # a fixed y skips the auto-layout
             ax.set_xlabel(quantity, fontsize=LABEL_SIZE, labelpad=TEXT_SIZE + 6)
             ax.xaxis.set_major_locator(NullLocator())
@@ -135,44 +132,8 @@ class SignalView:
         self.note_a = fig.text(center_x(self.ax_a), 0.02, "", color=BAD_COLOR, **note)
         self.note_g = fig.text(center_x(self.ax_g), 0.02, "", color=BAD_COLOR, **note)
 
-        ax = self.ax_s
-        ax.set_xscale("log")
-        ax.set_title("std per layer", fontsize=LABEL_SIZE, y=1.01)
-        # The x axis' limits follow a slider over decades. Drawn by matplotlib as part of
-        # the background, they made ~30 % of a drag's frames full draws (~150-200 ms each
-        # at LIVE_DPI); drawn by matplotlib with the data, ~12-20 ms a frame. So its three
-        # decade ticks, labels and grid lines are drawn here, with the data (~6 ms); the
-        # axis itself keeps only its label (labelpad: below the tick labels).
-        ax.xaxis.set_major_locator(NullLocator())
-        ax.xaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel("std (log scale)", fontsize=LABEL_SIZE, labelpad=TEXT_SIZE + 6)
-        xtf = ax.get_xaxis_transform()  # x in data units, y in axes units
-        self.grid_s = LineCollection([], colors="0.6", linewidths=0.6, transform=xtf,
-                                     clip_on=False)
-        ax.add_collection(self.grid_s, autolim=False)
-        below_axis = offset_copy(xtf, fig=fig, y=-5, units="points")
-        self.ticks_s = [ax.text(1, 0, "", transform=below_axis, ha="center", va="top",
-                                fontsize=TEXT_SIZE) for _ in range(3)]
-        measured = dict(lw=1.5, ms=4, zorder=2)
-        theory = dict(ls=(0, (4, 2.5)), lw=1.8, gapcolor="white", zorder=2.5)  # shows on top
-        self.std_a, = ax.plot([], [], "-o", color=ACT_COLOR, **measured)
-        # the signal std: dotted, open diamonds, over the layer std where they differ
-        self.sig_a, = ax.plot([], [], color=ACT_COLOR, lw=1.5, ms=4, **_SIGNAL_STYLE,
-                              zorder=3.2)
-        self.th_a, = ax.plot([], [], color=ACT_COLOR, **theory)
-        self.std_g, = ax.plot([], [], "-s", color=GRAD_COLOR, **measured)
-        self.th_g, = ax.plot([], [], color=GRAD_COLOR, **theory)
-        # the measured markers again, over the theory lines
-        self.dots_a, = ax.plot([], [], "o", color=ACT_COLOR, ms=4, zorder=3)
-        self.dots_g, = ax.plot([], [], "s", color=GRAD_COLOR, ms=4, zorder=3)
-        ytf = ax.get_yaxis_transform()
-        self.edge_lo, = ax.plot([], [], linestyle="none", marker="<", color="0.3", ms=6,
-                                transform=ytf, clip_on=False)
-        self.edge_hi, = ax.plot([], [], linestyle="none", marker="x", color=BAD_COLOR, ms=6,
-                                mew=1.5, transform=ytf, clip_on=False)
-        self.key_signal = self._key(fig, below(0.38), below(0.64))
-        self.note_s = fig.text(center_x(ax), 0.02, "", color="0.25", **note)
-
+        self.std = StdPanel(fig, self.ax_s, _PANELS["s"][0], (below(0.38), below(0.64)), note)
+        self.note_s = self.std.note_s  # the std panel's note (initviz.inspect.plot sets it)
         ax = self.ax_r
         ax.set_axisbelow(True)  # the grid under the bars, in full draws and blits alike
         ax.set_xlim(0, 100)
@@ -189,26 +150,51 @@ class SignalView:
         self.note_r = fig.text(center_x(ax), 0.02, "", color="0.25", **note)
         self.result = None
         self.blit = blit
-        self._std_lim = None
-        self._bg = self._bg_key = self._bg_semi = self._bg_semi_key = self._palette = None
-        self.full_draws = self.blits = 0
-        self.last_times = (0.0, 0.0)
-        # Drawn over the background: the data, every frame; the ticks and labels that
-        # follow the data and the readout's words (~1-4 ms a text), only when they change,
-        # into a second cached background (see render).
-        self._dynamic = [self.im_a, self.im_g, self.bad_a, self.bad_g, self.note_a, self.note_g,
-                         self.std_a, self.th_a, self.std_g, self.th_g, self.dots_a,
-                         self.dots_g, self.sig_a, self.edge_lo, self.edge_hi, self.note_s,
+        # Drawn over the background: the data, every frame (~0.3-0.7 ms an artist; those
+        # with nothing to show are hidden in update); the ticks and labels that follow the
+        # data and the words (~0.25 ms a glyph at LIVE_DPI), only when they change, into a
+        # second cached layer (see Blitter).
+        self._dynamic = [self.im_a, self.im_g, self.bad_a, self.bad_g,
+                         *(getattr(self.std, name) for name in (
+                             "std_a", "th_a", "std_g", "th_g", "dots_a", "dots_g", "sig_a",
+                             "edge_lo", "edge_hi")),
                          self.bar_1, self.bar_2]
         # the title says "preview: ..." in the live view while a drag shows a subsample
-        self._semistatic = [self.grid_s, *self.ticks_s, self.empty_r, *self.key_signal,
-                            self.title, self.title_r, self.note_r, *self.layer_labels,
-                            *(a for marks, texts in hist_ticks for a in (marks, *texts))]
-        self._dynamic += self.layer_ticks  # ~0.3 ms each; the layer labels: see render
-        self._layer_key = None
-        if blit:
-            for artist in self._dynamic + self._semistatic:
-                artist.set_animated(True)
+        semistatic = dict(
+            std_axis=(self.ax_s.get_xlim, [self.std.grid_s, *self.std.ticks_s]),
+            empty_r=(lambda: (self.empty_r.get_text(), self.empty_r.get_position()),
+                     [self.empty_r]),  # (a text costs ~0.25 ms a glyph: one group each)
+            title_r=(self.title_r.get_text, [self.title_r]),
+            note_r=(self.note_r.get_text, [self.note_r]),
+            note_a=(self.note_a.get_text, [self.note_a]),
+            note_g=(self.note_g.get_text, [self.note_g]),
+            note_s=(self.note_s.get_text, [self.note_s]),
+            key=(self.std.key_signal[0].get_visible, list(self.std.key_signal)),
+            title=(self.title.get_text, [self.title]),
+            hist_a=(self.ax_a.get_xlim, [hist_ticks[0][0], *hist_ticks[0][1]]),
+            hist_g=(self.ax_g.get_xlim, [hist_ticks[1][0], *hist_ticks[1][1]]),
+            layers=(self.ax_a.get_ylim, [*self.layer_labels, *self.layer_ticks]))
+        self._blitter = Blitter(fig, semistatic, self._dynamic, _FRAME_COLORS,
+                                background=self._background_looks) if blit else None
+        self._semistatic = [a for _, artists in semistatic.values() for a in artists]
+
+    def _background_looks(self):
+        """The background's words that could follow a setting: the titles and x labels
+        of the histogram and std panels (a full draw when they change)."""
+        return tuple((ax.get_title(), ax.get_xlabel()) for ax in (self.ax_a, self.ax_g,
+                                                                   self.ax_s))
+
+    def _name_panels(self, residual):
+        """Name what the panels show: a[i] and dL/dz[i], or the stream x[i] and dL/dx[i] of
+        a residual stack (background words: the blitted view redraws in full once)."""
+        if residual == self._residual:
+            return
+        self._residual = residual
+        words = _WORDS[residual]
+        for ax, key in ((self.ax_a, "a"), (self.ax_g, "g")):
+            ax.set_title(words[key][0], fontsize=LABEL_SIZE, y=1.01)
+            ax.set_xlabel(words[key][1], fontsize=LABEL_SIZE, labelpad=TEXT_SIZE + 6)
+        self.std.name_lines(words["a"][2], words["g"][2])
 
     def _histogram_colorbar(self, fig):
         """One colour bar for both histogram images, a blue and an orange strip side by
@@ -227,110 +213,35 @@ class SignalView:
         cax.set_ylabel("count ÷ layer's peak", fontsize=TEXT_SIZE, labelpad=2)
         cax.tick_params(labelsize=TEXT_SIZE, length=2)
 
-    def _key(self, fig, y1, y2):
-        """The std panel's key, above it in two rows: samples of the four line styles and
-        their names (lines and texts: a legend box costs ~10 ms per full draw). Returns the
-        signal std's sample and name, shown only while that series is drawn."""
-        w = fig.get_figwidth()
-        x = _PANELS["s"][0] / w
-        samples = ((dict(color=ACT_COLOR, ls="-", marker="o"), "activations", -0.1, y1),
-                   (dict(color=ACT_COLOR, **_SIGNAL_STYLE), "their signal std", 1.2, y1),
-                   (dict(color=GRAD_COLOR, ls="-", marker="s"), "gradients", -0.1, y2),
-                   (dict(color="0.3", ls=(0, (4, 2.5))), "theory", 1.2, y2))
-        made = []
-        for style, name, dx, y in samples:
-            x0 = x + dx / w
-            style = {"lw": 1.5, "ms": 4, **style}
-            line = fig.add_artist(Line2D([x0, x0 + 0.15 / w, x0 + 0.3 / w], [y, y, y],
-                                         markevery=[1] if "marker" in style else None,
-                                         **style))
-            made.append((line, fig.text(x0 + 0.36 / w, y, name, fontsize=TEXT_SIZE,
-                                        va="center")))
-        return made[1]
-
-    def _background_key(self):
-        # nothing in the background follows the data (see __init__): only the canvas size
-        return tuple(self.fig.bbox.bounds)
-
     def render(self, compress_level=1) -> bytes:
-        """The current frame as PNG bytes: one full draw, or a blit when the background
-        is unchanged (see ``blit``)."""
-        canvas = self.fig.canvas
+        """The current frame as PNG bytes: a full draw, or with ``blit`` a blit over the
+        cached layers when the canvas size is unchanged (see :class:`.blit.Blitter`)."""
         if not self.blit:
             return render_png(self.fig, compress_level)
-        t0 = time.perf_counter()
-        key = self._background_key()
-        full = key != self._bg_key
-        if full:
-            canvas.draw()  # animated artists are skipped: this is the background
-            self._bg, self._bg_key = canvas.copy_from_bbox(self.fig.bbox), key
-            self._bg_strip = canvas.copy_from_bbox(Bbox.from_extents(*self._label_strip()))
-            self._bg_semi_key = None
-            self.full_draws += 1
-        else:
-            self.blits += 1
-        semi_key = (self.ax_s.get_xlim(), self.empty_r.get_text(), self.empty_r.get_position(),
-                    self.key_signal[0].get_visible(), self.title.get_text(),
-                    self.ax_a.get_xlim(), self.ax_g.get_xlim(),
-                    self.title_r.get_text(), self.note_r.get_text())
-        layer_key = self.ax_a.get_ylim()
-        if semi_key != self._bg_semi_key:  # the background plus ticks and words, cached
-            canvas.restore_region(self._bg)
-            for artist in self._semistatic:
-                self.fig.draw_artist(artist)
-            self._bg_semi = canvas.copy_from_bbox(self.fig.bbox)
-            self._bg_semi_key, self._layer_key = semi_key, layer_key
-        elif layer_key != self._layer_key:
-            # depth changed only (a depth drag): redraw the layer labels alone, in the strip
-            # left of the first panel, over the background there (~6 texts, not ~25)
-            canvas.restore_region(self._bg_semi)
-            canvas.restore_region(self._bg_strip)  # the background, in the strip only
-            for artist in self.layer_labels:
-                self.fig.draw_artist(artist)
-            self._bg_semi, self._layer_key = canvas.copy_from_bbox(self.fig.bbox), layer_key
-        else:
-            canvas.restore_region(self._bg_semi)
-        for artist in self._dynamic:
-            self.fig.draw_artist(artist)
-        if full:  # the colours of this background and its data, for the blits that follow
-            self._palette = frame_palette(canvas, extra=_FRAME_COLORS)
-        t1 = time.perf_counter()
-        png = encode_png(canvas, compress_level, palette=self._palette)
-        self.last_times = (t1 - t0, time.perf_counter() - t1)  # (draw, encode) seconds
-        return png
+        return self._blitter.render(compress_level)
 
-    def _label_strip(self):
-        """(x0, y0, x1, y1) in display pixels: the strip left of the first panel that holds
-        the layer labels (and the background's "layer" label), 8 px above and below it."""
-        box = self.ax_a.bbox
-        return (0, math.floor(box.y0) - 8, math.floor(box.x0) - 1, math.ceil(box.y1) + 8)
+    @property
+    def full_draws(self):
+        return self._blitter.full_draws if self.blit else 0
 
-    def _std_limits(self, *series):
-        """Log limits for the std panel. They are kept while the values fit inside and
-        span at least about half of them (in decades), else reset with ~12 % padding: a
-        slider drag changes them (and forces a full draw) only now and then."""
-        lo, hi = log_limits(*series)
-        cur = self._std_lim
-        need = math.log10(hi / lo)
-        if cur is not None and cur[0] <= lo and hi <= cur[1] \
-                and math.log10(cur[1] / cur[0]) <= 2 * need + 4:
-            return cur
-        pad = 10.0 ** max(1, round(0.12 * need))
-        self._std_lim = (max(lo / pad, TINY), min(hi * pad, HUGE))
-        return self._std_lim
+    @property
+    def blits(self):
+        return self._blitter.blits if self.blit else 0
 
-    def _decade_ticks(self, lo, hi):
-        """The std axis' ticks: three decades, ends included (the fewest labels that give
-        the scale; each costs ~2 ms to draw, every frame), with their grid lines."""
-        e_lo, e_hi = math.ceil(math.log10(lo) - 1e-9), math.floor(math.log10(hi) + 1e-9)
-        decades = 10.0 ** np.unique(np.round(np.linspace(e_lo, e_hi, 3)))
-        self.grid_s.set_segments([seg for x in decades for seg in
-                                  (((x, 0), (x, 1)), ((x, 0), (x, -0.02)))])
-        self.grid_s.set_color([c for _ in decades for c in ((0.85, 0.85, 0.85), (0, 0, 0))])
-        for text, x in zip(self.ticks_s, [*decades, None, None]):
-            text.set_text("" if x is None else decade_label(x))
-            if x is not None:
-                text.set_x(x)
+    @property
+    def last_times(self):
+        """(draw, encode) seconds of the last blitted frame."""
+        return self._blitter.last_times if self.blit else (0.0, 0.0)
+
+    @property
+    def redraws(self):
+        """Counter: group of ticks or words -> blitted frames that redrew it."""
+        return self._blitter.redraws if self.blit else Counter()
+
+    @property
+    def cpu_times(self):
+        """(draw, encode) CPU seconds of the last 1000 blitted frames."""
+        return list(self._blitter.cpu_times) if self.blit else []
 
     @staticmethod
     def _rows(hist, nonfinite):
@@ -345,6 +256,8 @@ class SignalView:
         self.result = r
         s = r.settings
         depth = s["depth"]
+        residual = bool(s.get("residual", False))
+        self._name_panels(residual)
         layers = np.arange(1, depth + 1, dtype=float)
         A, G = r.activations, r.gradients
         ylim = (depth + 0.5, 0.5)
@@ -356,12 +269,17 @@ class SignalView:
             rows = self._rows(hist, cols.nonfinite)
             im.set_data(im.cmap(np.ma.sqrt(rows) if _GAMMA == 0.5 else rows ** _GAMMA,
                                 bytes=True))
-            im.set_extent((lo, hi, depth + 0.5, 0.5))
-            im.axes.set_xlim(lo, hi)
+            extent = (lo, hi, depth + 0.5, 0.5)
+            if self._extents.get(im) != extent:  # (setting limits costs ~0.3 ms an axes)
+                im.set_extent(extent)
+                im.axes.set_xlim(lo, hi)
+                self._extents[im] = extent
             n_bad = cols.nonfinite > 0
             bad.set_data(np.ones(n_bad.sum()), layers[n_bad])
+            bad.set_visible(n_bad.any())  # an empty line costs ~0.4 ms a frame to draw
             note.set_text(f"inf/nan in\n{int(n_bad.sum())} layers (x)" if n_bad.any() else "")
-        self.ax_a.set_ylim(*ylim)
+        if self.ax_a.get_ylim() != ylim:
+            self.ax_a.set_ylim(*ylim)
         for (marks, texts), (lo, hi) in zip(self.hist_ticks, (r.act_range, r.grad_range)):
             xs = [lo, (lo + hi) / 2, hi]
             marks.set_data(xs, np.zeros(3))
@@ -375,65 +293,28 @@ class SignalView:
             text.set_text(f"{ticks[k]:.0f}" if k < len(ticks) else "")
             text.set_y(ticks[k] if k < len(ticks) else 1)
 
-        # std panel: positive finite values on a log axis, the rest marked on the edges. A
-        # theory line is drawn only where its measurement is (not where that is inf/nan, or
-        # 0 after an overflow): with nothing to compare, it would only stretch the axis
-        # (to 1e51 for 50 ReLU layers at std 1 in float32, whose activations are nan from
-        # layer 37 and gradients 0 below layer 50).
-        act_std, grad_std = _drawable(A.std), _drawable(G.std)
-        sig = _drawable(A.signal_std)
-        sig[~(np.abs(sig - act_std) > SIGNAL_GAP * act_std)] = np.nan  # only where it differs
-        shown = bool(np.isfinite(sig).any())
-        th_act, th_grad = (None if pred is None else
-                           np.where(np.isnan(m), np.nan, _drawable(pred))
-                           for pred, m in ((r.predicted_act_std, act_std),
-                                           (r.predicted_grad_std, grad_std)))
-        lo, hi = self._std_limits(act_std, grad_std, sig, th_act, th_grad)
-        self.ax_s.set_xlim(lo, hi)
-        self._decade_ticks(lo, hi)
-        self.std_a.set_data(act_std, layers)
-        self.std_g.set_data(grad_std, layers)
-        self.dots_a.set_data(act_std, layers)
-        self.dots_g.set_data(grad_std, layers)
-        self.sig_a.set_data(sig, layers)
-        for artist in self.key_signal:
-            artist.set_visible(shown)
-        for line, pred in ((self.th_a, th_act), (self.th_g, th_grad)):
-            line.set_data(([], []) if pred is None else (pred, layers))
-        # and a signal std of 0 (or below 1e-200) where the layer std is not 0
-        gone = np.isfinite(A.std) & (A.std >= TINY) & (A.signal_std < TINY)
-        measured = np.concatenate([A.std, G.std])
-        both = np.concatenate([layers, layers, layers[gone]])
-        low = np.concatenate([np.isfinite(measured) & (measured < TINY), np.ones(gone.sum(), bool)])
-        high = np.concatenate([~np.isfinite(measured) | (measured > HUGE),
-                               np.zeros(gone.sum(), bool)])
-        self.edge_lo.set_data(np.zeros(low.sum()), both[low])
-        self.edge_hi.set_data(np.ones(high.sum()), both[high])
-        marks = (["< std 0 (or < 1e-200)"] if low.any() else []) + (
-            ["x inf/nan"] if high.any() else [])
-        notes = [", ".join(marks)] if marks else []
-        if r.predicted_act_std is None:
-            notes.append("no theory: mean of W not 0")
-        self.note_s.set_text("\n".join(notes))
+        self.std.update(r, layers)
 
         # readout: saturated % or dead / zero %, and in words when there is nothing to see
+        # (of the branch's units f(norm(x[i-1])) in a residual stack)
         edges = np.arange(depth + 1) + 0.5
         act = s["activation"]
         zero = np.zeros(depth)
         empty_y = 0.5
+        branch = "branch " if residual else ""
         if act in ("tanh", "sigmoid"):
-            title, bars = "saturated %", (A.saturated, zero)
+            title, bars = f"{branch}saturated %", (A.saturated, zero)
             key = "saturated: f'(z)\n< 2% of f'(0)"
             empty = _too_small_to_see(A.saturated, "saturated", "no unit\nsaturated")
         elif act in ("relu", "leaky_relu"):
-            title, bars = "dead % (zero %)", (A.dead, A.zeros)
+            title, bars = f"{branch}dead % (zero %)", (A.dead, A.zeros)
             key = "fill: dead units\ndashed: exact zeros"
             empty = _too_small_to_see(A.dead, "dead units", "no dead units")
             if empty and np.nanmax(A.zeros) < 0.02:
                 empty += "\nno exact zeros"
             empty_y = 0.85  # clear of the zeros line, ~50 % for ReLU
         else:
-            title, bars, key = "saturated %", (zero, zero), ""
+            title, bars, key = f"{branch}saturated %", (zero, zero), ""
             empty = f"{act}:\nnever saturates"
         self.title_r.set_text(title)
         self.bar_1.set_data(100 * bars[0], edges)
@@ -442,8 +323,8 @@ class SignalView:
         self.empty_r.set_text(empty)
         self.empty_r.set_y(empty_y)
         if not self.blit:  # the live view has its controls (and the status line) instead
-            self.title.set_text(f"{r.label}, {act}, {depth} layers x {s['width']}, "
-                                f"batch {s['batch']}, seed {s['seed']} ({r.dtype})"
+            self.title.set_text(f"{r.label}, {act}{stack_label(s)}, {depth} layers x "
+                                f"{s['width']}, batch {s['batch']}, seed {s['seed']} ({r.dtype})"
                                 + (f"; {preview_label(r)}" if r.preview else ""))
             describe(self.fig, signal_description(r, empty))
         else:
@@ -452,7 +333,12 @@ class SignalView:
         return self.fig
 
 
-_SIGNAL_STYLE = dict(ls=(0, (1, 1.5)), marker="D", mfc="white", mew=1.2)
+# the histogram panels' (title, x label) and the std panel's names of their lines, for a
+# plain (False) and a residual (True) stack
+_WORDS = {False: {"a": ("activations", "activation a = f(z)", "activations"),
+                  "g": ("gradients", "gradient dL/dz", "gradients")},
+          True: {"a": ("residual stream", "stream x[i]", "stream x"),
+                 "g": ("gradients", "gradient dL/dx[i]", "dL/dx")}}
 # colours the data can take beyond the first frame's (see render.frame_palette)
 _FRAME_COLORS = (ACT_COLOR, GRAD_COLOR, BAD_COLOR, "#F4B6B6", "0.2", "0.3")
 
@@ -471,19 +357,15 @@ def _too_small_to_see(fractions, what, none):
     return f"at most {100 * top:.2g} %\n{what}" if top < 0.02 else ""
 
 
-def _drawable(v):
-    """v as floats, nan where a log axis cannot draw it (0, inf, nan, beyond 1e+-200)."""
-    v = np.asarray(v, dtype=float)
-    return np.where(np.isfinite(v) & (v >= TINY) & (v <= HUGE), v, np.nan)
-
-
 def signal_figure(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                  width=256, batch=512, seed=0, dtype="auto", dpi=STATIC_DPI) -> Figure:
+                  width=256, batch=512, seed=0, dtype="auto", residual=False,
+                  branch_scale=1.0, norm="none", dpi=STATIC_DPI) -> Figure:
     """The signal explorer's figure for one setting, as a static matplotlib Figure.
 
     Arguments as :func:`signal_explorer`. Make it the last expression of a notebook cell to
     store it (9 x 4 in, rendered at 192 dpi, shown at 864 x 384 CSS px, with its
     description as alt text). Raises ValueError/TypeError for invalid settings.
     """
-    r = propagate(weight_init, scale, activation, depth, width, batch, seed, dtype=dtype)
+    r = propagate(weight_init, scale, activation, depth, width, batch, seed, dtype=dtype,
+                  residual=residual, branch_scale=branch_scale, norm=norm)
     return SignalView(dpi=dpi).update(r)

@@ -530,19 +530,94 @@ def explorers(page, scope: str = ACTIVE_NB):
     return found
 
 
+def area_text(area) -> str:
+    """The widget area's visible text (status lines, readouts, labels)."""
+    return area.evaluate("(root) => root.innerText")
+
+
+def choice_controls(area):
+    """The explorer's choice controls: (kind, locator) for each group of toggle buttons
+    (ipywidgets ToggleButtons), each drop-down (Dropdown) and each check box (Checkbox)."""
+    found = []
+    groups = area.locator(".widget-toggle-buttons")
+    for i in range(groups.count()):
+        found.append(("toggle", groups.nth(i)))
+    selects = area.locator(".widget-dropdown select")
+    for i in range(selects.count()):
+        found.append(("dropdown", selects.nth(i)))
+    boxes = area.locator(".widget-checkbox input[type=checkbox]")
+    for i in range(boxes.count()):
+        found.append(("checkbox", boxes.nth(i)))
+    return found
+
+
+def choice_label(kind, control) -> str:
+    return control.evaluate(
+        """(el) => {
+          const box = el.closest('.widget-toggle-buttons, .widget-dropdown, .widget-checkbox')
+                      || el;
+          // (a check box has an indent label, empty but for a zero-width space, before the
+          // one with its description)
+          const text = (l) => l.textContent.replace(/\u200b/g, '').trim();
+          const named = [...box.querySelectorAll('.widget-label, label')].find(text);
+          return (named && text(named)) || 'choice';
+        }""")
+
+
+def move_choice(kind, control) -> tuple[str, str] | None:
+    """Pick another option of a toggle group (the first unselected, enabled button) or a
+    drop-down (the next option), or flip a check box. Returns (old, new), or None if nothing
+    can be picked."""
+    if kind == "toggle":
+        buttons = control.locator("button")
+        old = control.locator("button.mod-active").first
+        old_text = old.inner_text().strip() if old.count() else ""
+        for k in range(buttons.count()):
+            b = buttons.nth(k)
+            if "mod-active" in (b.get_attribute("class") or "") or b.is_disabled():
+                continue
+            b.scroll_into_view_if_needed()
+            b.click()
+            return old_text, b.inner_text().strip()
+        return None
+    if control.is_disabled():
+        return None
+    if kind == "checkbox":
+        old = control.is_checked()
+        control.scroll_into_view_if_needed()
+        control.click()
+        return str(old), str(not old)
+    values = control.evaluate("(s) => [...s.options].map(o => o.textContent.trim())")
+    index = control.evaluate("(s) => s.selectedIndex")
+    if len(values) < 2:
+        return None
+    new = (index + 1) % len(values)
+    control.scroll_into_view_if_needed()
+    control.select_option(index=new)
+    return values[index], values[new]
+
+
 def action_button(area):
     """The explorer's primary action (button_style="success", e.g. "train"), if any."""
     buttons = area.locator("button.mod-success:not([disabled])")
     return buttons.first if buttons.count() else None
 
 
-def exercise_explorer(page, area, folder, tag, max_sliders: int | None = None) -> list[str]:
+def exercise_explorer(page, area, folder, tag, max_sliders: int | None = None,
+                      choices: bool | None = None) -> list[str]:
     """Move every slider of one explorer (or the first `max_sliders`) with the keyboard and
-    check that the figure changed; screenshots before/after each move go to `folder`.
+    check that the figure changed; then (``choices``) pick another option of every toggle
+    group and drop-down and check that the figure or the explorer's text changed (a choice
+    such as the precision can leave the pixels alone and change the status line), and move
+    the sliders a choice enabled (the signal explorer's branch scale, once residual is on).
+    Screenshots before/after each move go to `folder`.
 
     An explorer with an action button (button_style="success", e.g. the training explorer's
     "train") redraws on that button, so it is pressed after each move. Returns failure
-    messages (empty: all good)."""
+    messages (empty: all good). ``choices`` None: only when every slider is moved
+    (``max_sliders`` None)."""
+    if choices is None:
+        choices = max_sliders is None
     failures = []
     button = action_button(area)
     quiet = 1.0 if button is not None else 0.5  # training streams frames; renders do not
@@ -554,24 +629,61 @@ def exercise_explorer(page, area, folder, tag, max_sliders: int | None = None) -
     before_sig = settle_figure(area, quiet_s=quiet)
     handles = slider_handles(area)
     n = handles.count() if max_sliders is None else min(max_sliders, handles.count())
+    skipped = []
     for j in range(n):
         handle = handles.nth(j)
         label = slider_label(handle)
         if slider_disabled(handle) or not handle.is_visible():
+            skipped.append(j)
             continue
-        name = f"{tag}-{j + 1:02d}-{_slug(label)}"
+        before_sig, more = _move_one_slider(page, area, handle, label, button, folder,
+                                            f"{tag}-{j + 1:02d}-{_slug(label)}", before_sig,
+                                            quiet, tag)
+        failures += more
+    if not choices:
+        return failures
+    for k, (kind, control) in enumerate(choice_controls(area)):
+        label = choice_label(kind, control)
+        name = f"{tag}-choice{k + 1:02d}-{_slug(label)}"
+        text_before = area_text(area)
         area.screenshot(path=str(folder / f"{name}-before.png"))
-        old, new = move_slider(page, handle)
-        if old == new:
-            failures.append(f"{tag} slider {label!r}: the keyboard did not change its value ({old})")
+        moved = move_choice(kind, control)
+        if moved is None:
             continue
         if button is not None:
             button.click()
-        changed = wait_until(lambda: figure_signature(area) != before_sig,
-                                FIGURE_TIMEOUT_S)
+        changed = wait_until(lambda: figure_signature(area) != before_sig
+                             or area_text(area) != text_before, FIGURE_TIMEOUT_S)
         before_sig = settle_figure(area, quiet_s=quiet)
         area.screenshot(path=str(folder / f"{name}-after.png"))
         if not changed:
-            failures.append(f"{tag} slider {label!r} moved {old} -> {new} but the figure "
-                            f"did not change within {FIGURE_TIMEOUT_S:.0f} s")
+            failures.append(f"{tag} {kind} {label!r} set {moved[0]} -> {moved[1]} but neither "
+                            f"the figure nor the text changed within {FIGURE_TIMEOUT_S:.0f} s")
+    for j in skipped:  # sliders a choice enabled
+        handle = handles.nth(j)
+        if slider_disabled(handle) or not handle.is_visible():
+            continue
+        label = slider_label(handle)
+        before_sig, more = _move_one_slider(page, area, handle, label, button, folder,
+                                            f"{tag}-{j + 1:02d}-{_slug(label)}-enabled",
+                                            before_sig, quiet, tag)
+        failures += more
     return failures
+
+
+def _move_one_slider(page, area, handle, label, button, folder, name, before_sig, quiet, tag):
+    """Move one slider and check the figure changed: (the new signature, failures)."""
+    area.screenshot(path=str(folder / f"{name}-before.png"))
+    old, new = move_slider(page, handle)
+    if old == new:
+        return before_sig, [f"{tag} slider {label!r}: the keyboard did not change its value "
+                            f"({old})"]
+    if button is not None:
+        button.click()
+    changed = wait_until(lambda: figure_signature(area) != before_sig, FIGURE_TIMEOUT_S)
+    before_sig = settle_figure(area, quiet_s=quiet)
+    area.screenshot(path=str(folder / f"{name}-after.png"))
+    if not changed:
+        return before_sig, [f"{tag} slider {label!r} moved {old} -> {new} but the figure did "
+                            f"not change within {FIGURE_TIMEOUT_S:.0f} s"]
+    return before_sig, []

@@ -10,7 +10,10 @@ that no output is an error or stderr and that every widget output rendered a vie
 
 Explorers (a widget output with sliders and a figure, e.g. `initviz.widgets` in notebook 07):
 each slider is moved with the keyboard (focus its handle, ArrowRight; ArrowLeft at the
-maximum) and the figure must change. An explorer whose figure is redrawn by an action button
+maximum) and the figure must change; then every toggle group, drop-down and check box is set
+to another value (the signal explorer's residual and norm, the precision, the initializer...)
+and the figure or the explorer's text must change, and a slider that a choice enabled (the
+branch scale) is moved too. An explorer whose figure is redrawn by an action button
 (the green "train" button of the training explorer) gets that button pressed after the move.
 Screenshots before and after each move go to test-artifacts/browser/<notebook>/.
 """
