@@ -64,10 +64,9 @@ from .activations import get_activation
 from .explorer_settings import (ACTIVATION_CHOICES, AUTO_FLOAT32_RANGE, CUSTOM, DTYPES,
                                 INIT_CHOICES, NORM_CHOICES, check_settings,
                                 resolve_initializer, scale_meaning)
-# _tanh: the stream's fast tanh, checked in tests/test_widgets.py
 from .propagation_result import (Cancelled, LayerColumns, Propagation,  # noqa: F401
                                  histogram_counts, histogram_range)
-from .propagation_blocks import LayerRule, _tanh, residual_theory  # noqa: F401
+from .propagation_blocks import LayerRule, residual_theory
 from .stats import finite_moments, magnitudes, signal_std, zeros_and_dead
 from .weight_bank import WeightBank, factor_and_family
 
@@ -264,8 +263,9 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
     def back(g, unit):
         """g @ unit.T. On a few rows in float32 the product is memory-bound and OpenBLAS
         reads unit faster as ``(unit @ g.T).T``: 1.05 instead of 1.21 ms of CPU for 8 rows
-        of 1024 in the explorer's pass (a preview at 50 x 1024: ~8 ms a frame), 0.28 instead of 0.33 ms for 16 of
-        512; in float64, or from 64 rows on, not faster (measured here, OpenBLAS 0.3.31)."""
+        of 1024 in the explorer's pass (a preview at 50 x 1024: ~8 ms a frame), 0.28
+        instead of 0.33 ms for 16 of 512; in float64, or from 64 rows on, not faster
+        (measured here, OpenBLAS 0.3.31)."""
         if n <= 32 and dtype == np.float32:
             return np.ascontiguousarray((unit @ g.T).T)
         return g @ unit.T
@@ -319,7 +319,8 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
             if cache.deriv.kind in ("relu", "leaky_relu"):
                 A.zeros[i], A.dead[i] = zeros_and_dead(units)
             del units
-            act_hist[i] = histogram_counts(a[:rows].reshape(-1), act_lo, act_hi, bins, drop_zeros)
+            act_hist[i] = histogram_counts(a[:rows].reshape(-1), act_lo, act_hi, bins,
+                                           drop_zeros)
         del a
 
         # dL/dz (plain) or dL/dx (residual) of the last layer
@@ -346,5 +347,5 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
             G.mean[i], G.std[i], G.nonfinite[i] = finite_moments(g)
             G.median_abs[i], G.near_zero[i] = magnitudes(g[:rows])
             grad_hist[i] = histogram_counts(g[:rows].reshape(-1), grad_lo, grad_hi, bins,
-                                      drop_grad_zeros)
+                                            drop_grad_zeros)
     return A, G, act_hist, grad_hist, len(starts) - 1

@@ -149,13 +149,13 @@ class WeightBank:
         self.product_bytes = 24 * 2**20
         self._products = OrderedDict()
 
-    def _get(self, key, make, drawn=True):
+    def _get(self, key, make):
         arr = self._store.get(key)
         if arr is not None:
             self._store.move_to_end(key)
             return arr
         arr = make()
-        self.made += drawn
+        self.made += 1
         self._put(key, arr)
         return arr
 
