@@ -11,6 +11,8 @@ test-artifacts/browser/offline/.
 from __future__ import annotations
 
 import json
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -46,9 +48,19 @@ def _mathjax_done(page, timeout_ms=30_000) -> int:
     return n_typeset
 
 
+def _cancelled(failure: str) -> bool:
+    """A load the browser cancelled (net::ERR_ABORTED) of a local file that exists: not a
+    missing file. MathJax 2 drops a web-font fetch when it moves on (seen once in three
+    clean-clone CI runs: two fonts of page 00, both present in _assets/)."""
+    url, _, reason = failure.partition(" (")
+    if "ERR_ABORTED" not in reason or not url.startswith("file://"):
+        return False
+    return Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)).is_file()
+
+
 def _assert_offline_clean(page, what):
     assert not page.outside_requests, f"{what} asked the internet for: {page.outside_requests}"
-    failed = [f for f in page.failed_requests if "favicon" not in f]
+    failed = [f for f in page.failed_requests if "favicon" not in f and not _cancelled(f)]
     assert not failed, f"{what}: files failed to load: {failed}"
     errors = [m for m in page.console_log if m.startswith("pageerror")]
     assert not errors, f"{what}: script errors: {errors}"
