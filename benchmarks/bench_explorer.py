@@ -19,7 +19,7 @@ It shows less than the explorer (5 layers, no std panel, no theory, no readout),
 ratio is conservative.
 
 Settings: "default" is the explorer's default (random_normal std 0.01, tanh, 10 layers x 256,
-batch 512) with a sweep of the scale slider over its whole range (1e-3 to 1e2), every
+batch 256) with a sweep of the scale slider over its whole range (1e-3 to 1e2), every
 activation, every initializer and 5 resamples. "largest" is 50 layers x 1024, batch 1024.
 The memory peak (tracemalloc, which numpy reports its arrays to) is measured separately.
 
@@ -28,7 +28,8 @@ Drags: the first frame while a slider is dragged. A drag sets the slider's value
 that depth and width are drawn; measured from the first value to the first frame on screen,
 a preview on part of the batch when the whole batch does not fit in ``FIRST_FRAME``, and
 then until the refined whole-batch frame after the drag stops. Scale drags at the default
-and the largest setting, and a depth drag (50 -> 45) at the largest.
+and the largest setting (at 0.02-0.05, where "auto" computes in float32, and at 0.3-0.85,
+where it computes in float64), and a depth drag (50 -> 45) at the largest.
 
 The machine's load average is printed first: other processes on a 2-core machine slow every
 figure here (the wall times), so the frame profile also gives the worker thread's CPU time.
@@ -57,6 +58,10 @@ TARGET_DRAG_MS = 150.0  # first frame while a slider is dragged, any setting
 
 def _fmt_s(seconds):
     return f"{seconds * 1e3:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _setting(s):
+    return f"{s['depth']} x {s['width']}, batch {s['batch']}"
 
 
 def _median(xs):
@@ -98,9 +103,11 @@ def measure_drags(ex, drags, interval=0.02):
             raise RuntimeError("the explorer did not settle within 600 s")
         frames = ex.frame_profile[n0:]
         first.append(frames[0]["time"] - t0)
-        inputs.append(f"{frames[0]['inputs']}/{frames[0]['batch']}")
+        inputs.append(f"{frames[0]['inputs']}/{frames[0]['batch']} {frames[0]['dtype']}")
         settled.append(frames[-1]["time"] - t0)
-        assert ex.frame_settings[key] == values[-1] and frames[-1]["inputs"] == frames[-1]["batch"]
+        if not (ex.frame_settings[key] == values[-1]
+                and frames[-1]["inputs"] == frames[-1]["batch"]):
+            raise RuntimeError(f"the drag did not end on the whole batch: {ex.status.value}")
     return first, inputs, settled
 
 
@@ -279,6 +286,9 @@ def main(argv=None):
     ex_big.update(depth=50)
     drag_big = measure_drags(ex_big, [("scale", [float(v) for v in np.geomspace(
         0.02 * 1.3 ** k, 0.04 * 1.3 ** k, 15)]) for k in range(n_drags)])
+    # where "auto" runs float64 (tanh at 50 x 1024: the gradient grows past 1e20)
+    drag_big64 = measure_drags(ex_big, [("scale", [float(v) for v in np.geomspace(
+        0.3 * 1.3 ** k, 0.5 * 1.3 ** k, 15)]) for k in range(n_drags)])
     drag_depth = measure_drags(ex_big, [("depth", [49, 48, 47, 46, 45]),
                                         ("depth", [46, 47, 48, 49, 50])], interval=0.06)
     big_changes = [("scale", 0.02), ("scale", 0.05)] if args.quick else [
@@ -314,13 +324,13 @@ def main(argv=None):
           f"{'naive median':>15}{'ratio':>8}")
     med = _median(times)
     nmed = _median(naive_times)
-    print(f"{'default 10 x 256, batch 512':<34}{len(times):>4}{_fmt_s(med):>10}"
+    print(f"{'default ' + _setting(defaults):<34}{len(times):>4}{_fmt_s(med):>10}"
           f"{_fmt_s(_pct(times, 90)):>10}{_fmt_s(max(times)):>10}"
           f"{_fmt_s(nmed) + f' (n={len(naive_times)})':>15}{nmed / med:>7.1f}x")
     bmed = _median(big_times)
     nbmed = _median(naive_big)
     ratio_big = f"{nbmed / bmed:>7.1f}x" if naive_big else f"{'-':>8}"
-    print(f"{'largest 50 x 1024, batch 1024':<34}{len(big_times):>4}{_fmt_s(bmed):>10}"
+    print(f"{'largest ' + _setting(largest):<34}{len(big_times):>4}{_fmt_s(bmed):>10}"
           f"{_fmt_s(_pct(big_times, 90)):>10}{_fmt_s(max(big_times)):>10}"
           f"{(_fmt_s(nbmed) + ' (n=1)') if naive_big else '(skipped)':>15}{ratio_big}")
     print(f"  largest: first frame (cold weight cache) {_fmt_s(big_first)}; dtypes "
@@ -366,15 +376,15 @@ def main(argv=None):
         ("compute", "draw", "encode")))
 
     print("\nfirst frame while a slider is dragged (weights drawn; value every 20 ms):")
-    print(f"{'drag':<36}{'n':>3}{'first median':>14}{'first max':>11}{'inputs':>22}"
+    print(f"{'drag':<36}{'n':>3}{'first median':>14}{'first max':>11}{'inputs':>30}"
           f"{'settled median':>16}")
     for name, (first_s, inp, settled) in (
             ("default, scale", drag_default), ("largest 50 x 1024/1024, scale", drag_big),
-            ("largest, depth 50 <-> 45", drag_depth)):
+            ("largest, scale 0.3-0.85", drag_big64), ("largest, depth 50 <-> 45", drag_depth)):
         print(f"{name:<36}{len(first_s):>3}{_fmt_s(_median(first_s)):>14}"
-              f"{_fmt_s(max(first_s)):>11}{', '.join(dict.fromkeys(inp)):>22}"
+              f"{_fmt_s(max(first_s)):>11}{', '.join(dict.fromkeys(inp)):>30}"
               f"{_fmt_s(_median(settled)):>16}")
-    worst = max(drag_default[0] + drag_big[0] + drag_depth[0])
+    worst = max(drag_default[0] + drag_big[0] + drag_big64[0] + drag_depth[0])
 
     print("\nmemory peak at the largest setting (tracemalloc):")
     print(f"  explorer (streamed, checkpointed): {mem_explorer / 2**20:.0f} MiB")

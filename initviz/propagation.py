@@ -56,9 +56,9 @@ import math
 
 import numpy as np
 
-from . import theory
+from . import layer_stack, theory
 from ._checks import check_int
-from ._util import blas_threads
+from ._util import _controller, blas_threads
 from .activations import get_activation
 # the settings and the weight bank are re-exported: ``propagation.INIT_CHOICES`` etc.
 from .explorer_settings import (ACTIVATION_CHOICES, AUTO_FLOAT32_RANGE, CUSTOM, DTYPES,
@@ -67,7 +67,7 @@ from .explorer_settings import (ACTIVATION_CHOICES, AUTO_FLOAT32_RANGE, CUSTOM, 
 from .propagation_result import (Cancelled, LayerColumns, Propagation,  # noqa: F401
                                  histogram_counts, histogram_range)
 from .propagation_blocks import LayerRule, residual_theory
-from .stats import finite_moments, magnitudes, signal_std, zeros_and_dead
+from .stats import finite_moments, magnitudes, moments_and_signal_std, zeros_and_dead
 from .weight_bank import WeightBank, factor_and_family
 
 __all__ = [
@@ -224,10 +224,14 @@ def _warm_blas():
     """One product in each precision with OpenBLAS' default threads, once per process.
     Measured on a 2-core machine: when the process's first large product ran under the
     one-thread limit, every later one-thread 512 x 256 @ 256 x 256 float32 product took
-    6.9 ms instead of 1.9 ms (OpenBLAS 0.3.31); after one such product, 1.9 ms."""
+    6.9 ms instead of 1.9 ms (OpenBLAS 0.3.31); after one such product, 1.9 ms. Also builds
+    threadpoolctl's controller, so that no later frame pays for its scan of the loaded
+    libraries (16 ms: the first preview of a drag after wide whole-batch frames, which use
+    every thread, measured here)."""
     if not _BLAS_READY:
         for dt in (np.float32, np.float64):
             np.ones((512, 256), dt) @ np.ones((256, 256), dt)
+        _controller()
         _BLAS_READY.append(True)
 
 
@@ -298,6 +302,12 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
         seg = max(1, min(depth, seg, work_bytes // per_layer))
     starts = list(range(0, depth, seg))
 
+    # Small layers (a preview: 8 x 1024) are copied into one stack and their statistics
+    # computed for all layers at once (:mod:`initviz.layer_stack`): 50 layers cost ~20 ms
+    # of numpy calls one by one. Layers whose histogram takes a subsample keep the loop.
+    stack = None
+    if rows == n and depth * n * width * item <= layer_stack.STACK_BYTES:
+        stack = np.empty((depth, n, width), dtype)
     _warm_blas()
     with np.errstate(all="ignore"), blas_threads(width, n):
         a = bank.inputs(batch, width, seed, dtype)[:n]  # a preview: the first n inputs
@@ -313,15 +323,20 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
                     checkpoints[i] = a
             a, cache, units = layer_forward(i, a, kept_w)
             caches[i] = cache
-            A.mean[i], A.std[i], A.nonfinite[i] = finite_moments(a)
-            A.signal_std[i] = signal_std(a)
             A.saturated[i] = cache.deriv.saturated(act)
             if cache.deriv.kind in ("relu", "leaky_relu"):
                 A.zeros[i], A.dead[i] = zeros_and_dead(units)
             del units
+            if stack is not None:
+                stack[i] = a
+                continue
+            A.mean[i], A.std[i], A.nonfinite[i], A.signal_std[i] = moments_and_signal_std(a)
             act_hist[i] = histogram_counts(a[:rows].reshape(-1), act_lo, act_hi, bins,
                                            drop_zeros)
         del a
+        if stack is not None:
+            A.mean, A.std, A.nonfinite, A.signal_std = layer_stack.stack_moments(stack)
+            act_hist[:] = layer_stack.stack_histograms(stack, act_lo, act_hi, bins, drop_zeros)
 
         # dL/dz (plain) or dL/dx (residual) of the last layer
         g = bank.output_gradient(batch, width, seed, dtype)[:n].copy()
@@ -344,8 +359,16 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
                 # plain stacks use layer i's cache, residual ones layer i + 1's
                 g = rule.backward(g, kept_w.pop(i + 1), factor, caches[i], caches.pop(i + 1),
                                   product, cached=last)
+            if stack is not None:
+                stack[i] = g
+                continue
             G.mean[i], G.std[i], G.nonfinite[i] = finite_moments(g)
             G.median_abs[i], G.near_zero[i] = magnitudes(g[:rows])
             grad_hist[i] = histogram_counts(g[:rows].reshape(-1), grad_lo, grad_hi, bins,
                                             drop_grad_zeros)
+        if stack is not None:
+            G.mean, G.std, G.nonfinite = layer_stack.stack_gradient_moments(stack)
+            G.median_abs, G.near_zero = layer_stack.stack_magnitudes(stack)
+            grad_hist[:] = layer_stack.stack_histograms(stack, grad_lo, grad_hi, bins,
+                                                        drop_grad_zeros)
     return A, G, act_hist, grad_hist, len(starts) - 1

@@ -21,6 +21,7 @@ from .jacobians import singular_values as jacobian_singular_values  # lesson 08 
 from .mlp import MLP
 
 __all__ = ["LayerStats", "NetworkStats", "jacobian_singular_values", "finite_moments", "zeros_and_dead", "signal_std",
+           "moments_and_signal_std",
            "magnitudes", "input_similarity", "describe", "network_stats", "signal_propagation", "format_table",
            "NEAR_ZERO"]
 
@@ -154,6 +155,54 @@ def signal_std(values) -> float:
             return math.nan
         col = np.nanvar(np.where(finite, u, np.nan)[:, ok], axis=0)
         return float(np.sqrt(np.mean(col))) * big
+
+
+def moments_and_signal_std(values) -> tuple[float, float, int, float]:
+    """:func:`finite_moments` and :func:`signal_std` of one array in four passes instead of
+    six: the signal std from the column means, and the layer std from the law of total
+    variance, ``Var = mean_j Var_j + Var_j(mean_j)`` (population variances; j: the units).
+
+    What the streamed explorer computes for every layer (at 512 x 256 float32, 0.10 instead
+    of 0.33 ms; on 8 x 1024, 20 instead of 110 us, measured here). An array with inf/nan, or
+    whose squares overflow or underflow, gets the two functions' own answers.
+
+    Args:
+        values: (n_samples, n_units), or any shape with units on the last axis.
+    Returns:
+        ``(mean, std, n_nonfinite, signal_std)``, as the two functions return them.
+
+    >>> X = np.array([[0.5, 3.0], [0.5, 3.0]])
+    >>> moments_and_signal_std(X)
+    (1.75, 1.25, 0, 0.0)
+    """
+    v = np.asarray(values)
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    v = v.reshape(-1, 1) if v.ndim < 2 else v.reshape(-1, v.shape[-1])
+    n, k = v.shape[0], v.size
+    if k:
+        with np.errstate(all="ignore"):
+            # deviations from the first sample keep the digits of a small signal around a
+            # large offset (sigmoid units near 0.5): v - v[0] is exact where they are close
+            d = v - v[0]
+            col = np.add.reduce(d, axis=0)
+            if math.isfinite(float(col.sum())):  # then every value is finite
+                col /= n
+                d -= col  # v minus its column mean
+                flat = d.reshape(-1)
+                ss_signal = float(np.dot(flat, flat))
+                means = v[0].astype(np.float64) + col  # the column means
+                mean = float(np.add.reduce(means)) / means.size
+                c = means - mean
+                ss = ss_signal + n * float(np.dot(c, c))
+                info = np.finfo(v.dtype)
+                # the functions' own tests for squares that kept their digits
+                floor = float(info.tiny / info.eps) * k
+                if math.isfinite(ss) and n == 1 and ss > floor:  # one sample: no signal std
+                    return mean, math.sqrt(ss / k), 0, math.nan
+                if math.isfinite(ss) and ss_signal > floor:
+                    return mean, math.sqrt(ss / k), 0, math.sqrt(ss_signal / k)
+    return (*finite_moments(v), signal_std(v))
 
 
 def magnitudes(values) -> tuple[float, float]:

@@ -5,6 +5,7 @@ backward pass (initviz.mlp), initviz.stats.describe and initviz.theory, and from
 initializers' formulas (He: std sqrt(2 / fan_in); Var(U[-a, a]) = a^2 / 3).
 """
 
+import inspect
 import io
 import math
 import subprocess
@@ -24,6 +25,7 @@ from initviz.propagation import (ACTIVATION_CHOICES, CUSTOM, DTYPES, INIT_CHOICE
 
 widgets = pytest.importorskip("initviz.widgets")
 from initviz.widgets import signal as signal_module  # noqa: E402 - after the importorskip
+from initviz.widgets import std_panel  # noqa: E402
 
 
 def _reference(weight_init, scale, activation, depth, width, batch, seed):
@@ -203,6 +205,19 @@ def test_the_bank_rounds_float64_draws_to_float32_without_drawing_again():
     assert np.array_equal(single.unit("uniform", 16, seed=0, layer=0, dtype=np.float32),
                           weight_bank.unit_weights(he_uniform, 16, 0, 0)[1].astype(np.float32))
     assert single.made == 1
+
+
+def test_the_bank_rounds_a_cached_float64_batch_instead_of_drawing_it_again():
+    bank = propagation.WeightBank()
+    for get, draw in ((bank.inputs, weight_bank.input_batch),
+                      (bank.output_gradient, weight_bank.output_gradient)):
+        made = bank.made
+        x64 = get(32, 8, 3)
+        x32 = get(32, 8, 3, np.float32)
+        assert bank.made == made + 1 and x32.dtype == np.float32
+        assert np.array_equal(x32, draw(32, 8, 3, np.float32))  # what a fresh draw gives
+        assert np.array_equal(x32, x64.astype(np.float32))
+        assert get(32, 8, 3, np.float32) is x32 and not x32.flags.writeable
 
 
 def test_import_initviz_does_not_import_the_widgets():
@@ -535,6 +550,24 @@ def test_a_preview_is_exact_for_its_inputs_and_says_so():
     assert "preview: 16 of 256 inputs" in static.texts[0].get_text()
 
 
+def test_a_small_preview_draws_no_signal_std_where_only_sampling_makes_the_gap():
+    """tanh He units carry no offsets: over 4 inputs a unit's population std is on average
+    sqrt(3/4) = 0.87 of its spread, a 13 % gap that is sampling, not signal lost; the panel
+    draws the signal std only where it differs from that, as the sigmoid's offsets do."""
+    tanh = dict(weight_init="he_normal", scale=1.0, activation="tanh", depth=6, width=256,
+                batch=1024, seed=0)
+    r = propagate(**tanh, inputs=4)
+    ratio = r.activations.signal_std / r.activations.std
+    assert np.all(np.abs(ratio - math.sqrt(3 / 4)) < 0.05), ratio  # the sampling gap
+    assert np.all(ratio < 1 - std_panel.SIGNAL_GAP)  # beyond the gap alone
+    view = widgets.SignalView(blit=True)
+    view.update(r)
+    assert not view.std.sig_a.get_visible()
+    sigmoid = dict(tanh, weight_init="random_normal", scale=0.01, activation="sigmoid")
+    view.update(propagate(**sigmoid, dtype="float64", inputs=4))  # offsets: it shows
+    assert view.std.sig_a.get_visible()
+
+
 def test_a_slow_setting_is_previewed_while_dragged_then_refined(monkeypatch):
     """When the whole batch does not fit in FIRST_FRAME (forced here), a drag shows
     previews on the first inputs; once no value has come for `quiet` seconds the last
@@ -548,13 +581,49 @@ def test_a_slow_setting_is_previewed_while_dragged_then_refined(monkeypatch):
         ex.controls["scale"].value = v
     assert ex.coalescer.wait(60)
     frames = ex.frame_profile[n0:]
-    assert frames[0]["inputs"] == 8 and frames[-1]["inputs"] == 256  # 8: the fewest
-    assert all(f["inputs"] == 8 for f in frames[:-1])
+    assert frames[0]["inputs"] == 1 and frames[-1]["inputs"] == 256  # 1: nothing fits
+    assert all(f["inputs"] == 1 for f in frames[:-1])
     assert ex.coalescer.refined == 1
     assert ex.frame_settings["scale"] == values[-1] and ex.frame_inputs == 256
     assert "preview" not in ex.status.value
     whole = propagate(**ex.settings())
     np.testing.assert_array_equal(ex.view.result.activations.std, whole.activations.std)
+
+
+def test_the_preview_size_follows_the_measured_costs():
+    """At 50 x 1024 the weight reads alone take ~85 ms of a preview (float32): the inputs
+    that fit in the rest of FIRST_FRAME's share, a power of 2 from MIN_PREVIEW up, or else
+    one input (matrix-vector products read the weights about twice as fast)."""
+    ex = widgets.SignalExplorer(depth=2, width=8, batch=16, threaded=False)
+    big = dict(ex.settings(), depth=50, width=1024, batch=1024, dtype="float32")
+    ex._view_seconds = 0.01
+    fixed = signal_module._fixed_seconds(big, "float32")
+    assert fixed == pytest.approx(50 * (4e-4 + 1.3e-9 * 1024 ** 2))
+    per_input = signal_module._units(big, 1)
+    room = signal_module._PREVIEW_MARGIN * signal_module.FIRST_FRAME - 0.012 - fixed
+    for inputs_that_fit, expected in ((10.0, 8), (4.5, 4), (3.9, 1), (1e6, None)):
+        ex._unit_seconds = {"float32": (room / (inputs_that_fit * per_input), False)}
+        assert ex._preview_inputs(big) == expected, inputs_that_fit
+    ex._unit_seconds = {"float32": (room / (3.0 * per_input), False)}
+    assert ex._preview_inputs(dict(big, norm="batch")) == 2  # BatchNorm needs two
+
+
+def test_a_one_input_preview_leaves_the_signal_std_and_dead_units_to_the_batch():
+    s = dict(weight_init="he_normal", scale=1.0, activation="relu", depth=4, width=64,
+             batch=256, seed=0)
+    r = propagate(**s, inputs=1)
+    assert r.preview and r.inputs == 1 and np.isnan(r.activations.signal_std).all()
+    assert np.isfinite(r.activations.std).all() and np.isfinite(r.gradients.std).all()
+    view = widgets.SignalView(blit=True)
+    view.update(r)
+    assert view.title_r.get_text() == "zero %" and "whole batch" in view.note_r.get_text()
+    assert not view.std.sig_a.get_visible()
+    static = widgets.SignalView().update(r)
+    assert "no signal std from one input" in static.description
+    assert "dead units: on the whole batch" in static.description
+    status = widgets.SignalExplorer._status_text(r, 0.05)
+    assert "no signal std from one input" in status and "dead units" not in status
+    assert "exact zeros up to" in status
 
 
 def test_a_new_value_cancels_the_refine():
@@ -701,6 +770,10 @@ def test_residual_and_norm_controls(explorer):
     explorer.update(residual=False, norm="none")  # (the fixture is shared: set, not assume)
     assert c["residual"].value is False and c["norm"].value == "none"
     assert c["branch_scale"].disabled  # used only by residual blocks
+    for fn in (widgets.signal_explorer, widgets.SignalExplorer, widgets.signal_figure):
+        defaults = {k: p.default for k, p in inspect.signature(fn).parameters.items()
+                    if k in widgets.SIGNAL_DEFAULTS}
+        assert defaults == widgets.SIGNAL_DEFAULTS, fn  # one set of defaults, everywhere
     assert widgets.SIGNAL_DEFAULTS["residual"] is False  # defaults: the plain stack
     assert widgets.SIGNAL_DEFAULTS["norm"] == "none"
     fig = explorer.update(residual=True, norm="layer", activation="relu",

@@ -26,7 +26,11 @@ def signal_description(r, empty):
     last, first = depth - 1, 0
 
     overflow = int(np.sum((A.nonfinite > 0) | (G.nonfinite > 0)))
-    if act in ("relu", "leaky_relu"):
+    if act in ("relu", "leaky_relu") and r.preview:  # dead: 0 on every input of the batch
+        kind = "exact zeros"
+        readout = (f"exact zeros up to {100 * np.nanmax(A.zeros):.3g} % (dead units: on the "
+                   "whole batch)")
+    elif act in ("relu", "leaky_relu"):
         kind = "dead units and exact zeros"
         readout = (f"dead units up to {100 * np.nanmax(A.dead):.3g} %, exact zeros up to "
                    f"{100 * np.nanmax(A.zeros):.3g} %")
@@ -47,7 +51,8 @@ def signal_description(r, empty):
             f"{grad} per layer, their std per layer on a log scale, and the % of {kind} "
             f"per layer. {noun} std {with_theory(A.std, r.predicted_act_std, first)} at "
             f"layer 1, {with_theory(A.std, r.predicted_act_std, last)} at layer {depth} "
-            f"(signal std, across inputs: {fmt(A.signal_std[last])}); "
+            + (f"(signal std, across inputs: {fmt(A.signal_std[last])}); " if r.inputs != 1
+               else "(no signal std from one input); ") +
             f"gradient std {with_theory(G.std, r.predicted_grad_std, last)} at layer "
             f"{depth}, {with_theory(G.std, r.predicted_grad_std, first)} at layer 1 "
             f"(median |{grad}| {fmt(G.median_abs[first])}); {readout}"

@@ -19,11 +19,15 @@ from .render import BAD_COLOR, CSS_WIDTH, LIVE_DPI, STATIC_DPI, fmt
 from .signal_view import SignalView, preview_label, signal_figure
 
 __all__ = ["SignalExplorer", "signal_explorer", "SIGNAL_DEFAULTS", "SIGNAL_LIMITS",
-           "SLOW_FRAME", "FIRST_FRAME", "CACHE_BYTES"]
+           "SLOW_FRAME", "FIRST_FRAME", "MIN_PREVIEW", "CACHE_BYTES"]
 
-#: The explorer's defaults (10 layers x 256 wide, batch 512: the benchmark's "default").
+#: The explorer's defaults (10 layers x 256 wide, batch 128: the benchmark's "default").
+#: Batch 128 gives each layer's statistics 32,768 values (the std's sampling error ~0.4 %)
+#: and a frame in about a quarter of the compute of batch 512, whose 17 matrix products alone
+#: take 32 ms on one core here: the benchmark's median frame was 87-95 ms at batch 512, 60-62
+#: at 256 and 43-54 at 128 (benchmarks/bench_explorer.py, measured here).
 SIGNAL_DEFAULTS = dict(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                       width=256, batch=512, seed=0, dtype="auto", residual=False,
+                       width=256, batch=128, seed=0, dtype="auto", residual=False,
                        branch_scale=1.0, norm="none")
 #: The slider ranges: (low, high) for scale, depth, width, branch_scale (log: 0.01 to 10,
 #: through 1/sqrt(50) = 0.14 and 1), and the batch choices.
@@ -39,9 +43,39 @@ FIRST_FRAME = 0.15
 #: (200 MiB) and in float64 (400 MiB), kept together (``both_precisions``), so a drag
 #: there never redraws weights, not even when "auto" switches precision.
 CACHE_BYTES = 640 * 2**20
+#: The fewest inputs of a preview on several inputs (a power of 2 from here up). Each
+#: layer's products then read the whole weight matrix for very few rows: at 50 x 1024 in
+#: float32 the 100 products of a preview took 66 ms for 4 rows against 88 ms for 8 (one BLAS
+#: thread, measured here). Where even 4 inputs do not fit, the preview sends one input: its
+#: products are matrix-vector products that read the weights about twice as fast (29 ms for
+#: the 100 at 50 x 1024 in float32; a 1-input preview there in float64 computed in 69-83 ms
+#: against 153-167 ms for 2 inputs). Over n inputs the signal std reads sqrt((n - 1) / n) of
+#: the whole batch's on average (0.87 for 4, none for 1) and a healthy ReLU unit is 0 on all
+#: of them with probability 2^-n: a preview is labelled as one, its std panel allows for the
+#: first and its readout leaves dead units to the whole batch.
+MIN_PREVIEW = 4
 # seconds of Python and numpy call overhead per layer (both passes): 0.39-0.41 ms of CPU a
 # layer at 50 x 2 and 50 x 16, batch 16 (propagate, tanh or relu, measured here)
 _PER_LAYER = 4e-4
+# a preview is sized to fill this share of FIRST_FRAME by the estimates: measured frames
+# vary around them (a frame whose words are new to the figure drew in 40 ms, not 7-15)
+_PREVIEW_MARGIN = 0.75
+# seconds per weight for reading a layer's weights in both passes when the products have
+# few rows (memory-bound: the time does not shrink with the inputs): the 100 products of a
+# 4-input preview at 50 x 1024 in float32 took 66 ms, 0.66 ns a weight a pass (measured
+# here); float64 weights are twice the bytes
+_PER_WEIGHT = 1.3e-9
+# the same for one input (matrix-vector products): 29 ms for the 100 at 50 x 1024 in float32
+_PER_WEIGHT_ONE = 0.6e-9
+
+
+def _fixed_seconds(settings, dtype, inputs=2):
+    """The part of a compute that does not shrink with the inputs: call overhead and the
+    weight reads of both passes (faster for one input)."""
+    w = settings["width"]
+    per_weight = _PER_WEIGHT_ONE if inputs == 1 else _PER_WEIGHT
+    return settings["depth"] * (_PER_LAYER + per_weight * (2 if dtype == "float64" else 1)
+                                * w * w)
 
 
 def _units(settings, inputs):
@@ -67,7 +101,7 @@ class SignalExplorer(W.VBox):
     """
 
     def __init__(self, weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                 width=256, batch=512, seed=0, dtype="auto", residual=False, branch_scale=1.0,
+                 width=256, batch=128, seed=0, dtype="auto", residual=False, branch_scale=1.0,
                  norm="none", *, threaded=True, dpi=LIVE_DPI):
         # validate before building anything
         st = propagation.check_settings(weight_init, scale, activation, depth, width, batch,
@@ -190,26 +224,38 @@ class SignalExplorer(W.VBox):
 
     def _preview_inputs(self, settings):
         """None if the whole batch fits in FIRST_FRAME, else how many inputs do (a power
-        of 2, at least 8), from the compute and drawing times measured so far."""
-        unit = self._unit_seconds.get(self._precision_guess(settings))
+        of 2, at least MIN_PREVIEW, or else 1), from the compute and drawing times measured
+        so far."""
+        dtype = self._precision_guess(settings)
+        unit = self._unit_seconds.get(dtype)
         if unit is None or self._view_seconds is None:
             return None
         unit = unit[0]
-        budget = FIRST_FRAME - 1.2 * self._view_seconds - _PER_LAYER * settings["depth"]
+        budget = _PREVIEW_MARGIN * FIRST_FRAME - 1.2 * self._view_seconds
         batch = settings["batch"]
-        if _units(settings, batch) * unit <= budget:
+        left = budget - _fixed_seconds(settings, dtype)
+        if _units(settings, batch) * unit <= left:
             return None
-        fits = budget / (unit * _units(settings, 1))
-        n = 2 ** int(math.floor(math.log2(fits))) if fits >= 8 else 8
+        fits = left / (unit * _units(settings, 1))
+        if fits >= MIN_PREVIEW:
+            n = 2 ** int(math.floor(math.log2(fits)))
+        elif settings["norm"] == "batch":
+            n = 2  # BatchNorm's statistics need two inputs (propagate sends at least 2)
+        else:
+            n = 1
         return n if n < batch else None
 
     def _precision_guess(self, settings):
+        """The precision "auto" will likely pick: the last frame's while a slider moves
+        (a depth or width drag keeps it mostly; a depth drag at 50 x 1024 in float64 was
+        previewed as if float32, on 4 inputs in 190-265 ms, measured here), float32 after
+        another activation, stack or normalization."""
         d = settings["dtype"]
         if d != "auto":
             return d
         last = self.view.result
         same = last is not None and all(last.settings[k] == settings[k] for k in
-                                        ("activation", "depth", "width", "residual", "norm"))
+                                        ("activation", "residual", "norm"))
         return last.dtype if same else "float32"
 
     def _render(self, settings, cancel, inputs=None, stoppable=False):
@@ -240,7 +286,7 @@ class SignalExplorer(W.VBox):
         units = _units(settings, r.inputs)
         self._cost = (t4 - t0, units)
         # running estimates for the preview's size: newest frame weighs 1/2
-        per_unit = max(t1 - t0 - _PER_LAYER * settings["depth"], 0.0) / units
+        per_unit = max(t1 - t0 - _fixed_seconds(settings, r.dtype, r.inputs), 0.0) / units
         # (a compute that drew new weights overestimates: kept only until a clean one)
         old = self._unit_seconds.get(r.dtype)
         if old is None or old[1]:
@@ -272,7 +318,8 @@ class SignalExplorer(W.VBox):
         last = f"last layer: {'stream' if residual else 'activation'} std {fmt(A.std[-1])}"
         if r.predicted_act_std is not None:
             last += f" (theory {fmt(r.predicted_act_std[-1])})"
-        last += f", signal std {fmt(A.signal_std[-1])}"
+        last += (f", signal std {fmt(A.signal_std[-1])}" if r.inputs != 1 else
+                 ", no signal std from one input")
         first = f"layer 1: gradient std {fmt(G.std[0])}"
         if r.predicted_grad_std is not None:
             first += f" (theory {fmt(r.predicted_grad_std[0])})"
@@ -283,8 +330,10 @@ class SignalExplorer(W.VBox):
         act = r.settings["activation"]
         if act in ("tanh", "sigmoid"):
             extra += f"; {branch}saturated up to {100 * A.saturated.max():.3g}%"
-        elif act in ("relu", "leaky_relu"):
+        elif act in ("relu", "leaky_relu") and not r.preview:
             extra += f"; {branch}dead units up to {100 * A.dead.max():.3g}%"
+        elif act in ("relu", "leaky_relu"):  # dead: 0 on every input of the whole batch
+            extra += f"; {branch}exact zeros up to {100 * A.zeros.max():.3g}%"
         preview = (f"<b>{preview_label(r)}</b> (the whole batch when the slider stops). "
                    if r.preview else "")
         return (f"<span style='font-size:90%'>{preview}{r.label}{stack_label(r.settings)}: "
@@ -349,7 +398,7 @@ def _slider_branch_scale(value):
 
 
 def signal_explorer(weight_init="random_normal", scale=0.01, activation="tanh", depth=10,
-                    width=256, batch=512, seed=0, dtype="auto", residual=False,
+                    width=256, batch=128, seed=0, dtype="auto", residual=False,
                     branch_scale=1.0, norm="none") -> SignalExplorer:
     """The live signal-propagation explorer, opened at the given settings.
 

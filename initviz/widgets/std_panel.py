@@ -27,8 +27,9 @@ class StdPanel:
     ``fig``: measured solid with markers, theory dashed over it (and the markers again
     over the theory), not drawn where the measurement is inf/nan; 0 or inf/nan std marked
     on the axis edges; the activations' signal std (:func:`initviz.stats.signal_std`)
-    dotted with open diamonds at the layers where it differs from the layer std by more
-    than :data:`SIGNAL_GAP`, with its key entry only then. The key is drawn above the
+    dotted with open diamonds at the layers where it differs by more than
+    :data:`SIGNAL_GAP` of the layer std from what n inputs alone make of it (sqrt((n - 1)
+    / n) of the layer std: 0.87 for a 4-input preview), with its key entry only then. The key is drawn above the
     panel in two rows (``key_rows``: the figure y of each; ``left``: the panel's left edge
     in inches), the note under it (``note``: the figure's note text properties).
 
@@ -92,7 +93,12 @@ class StdPanel:
         # layer 37 and gradients 0 below layer 50).
         act_std, grad_std = drawable(A.std), drawable(G.std)
         sig = drawable(A.signal_std)
-        sig[~(np.abs(sig - act_std) > SIGNAL_GAP * act_std)] = np.nan  # only where it differs
+        # only where it differs by more than sampling makes it: over n inputs a unit's
+        # (population) variance is on average (n - 1) / n of its spread, so a 4-input
+        # preview reads 0.87 of the layer std where there are no offsets at all
+        n = r.inputs or r.settings["batch"]
+        expected = act_std * math.sqrt((n - 1) / n)
+        sig[~(np.abs(sig - expected) > SIGNAL_GAP * act_std)] = np.nan
         shown = bool(np.isfinite(sig).any())
         th_act, th_grad = (None if pred is None else
                            np.where(np.isnan(m), np.nan, drawable(pred))
