@@ -302,7 +302,7 @@ def _stream(*, weight_init, scale, activation, depth, width, batch, seed, residu
         seg = max(1, min(depth, seg, work_bytes // per_layer))
     starts = list(range(0, depth, seg))
 
-    # Small layers (a preview: 8 x 1024) are copied into one stack and their statistics
+    # Small layers (a preview: 1 to 8 x 1024) are copied into one stack and their statistics
     # computed for all layers at once (:mod:`initviz.layer_stack`): 50 layers cost ~20 ms
     # of numpy calls one by one. Layers whose histogram takes a subsample keep the loop.
     stack = None
