@@ -89,8 +89,12 @@ def test_stacked_equals_single_on_random_shapes(seed, n, w, scale):
     rng = np.random.default_rng(seed)
     S = (scale * rng.standard_normal((3, n, w)) + rng.integers(-1, 2, (3, 1, w))).astype(
         np.float32)
-    for g, ref in zip(layer_stack.stack_moments(S),
-                      np.array([stats.moments_and_signal_std(x) for x in S]).T):
-        _close(g, ref, 1e-4)
+    got = layer_stack.stack_moments(S)
+    ref = np.array([stats.moments_and_signal_std(x) for x in S]).T
+    for g, r in zip(got[1:], ref[1:]):
+        _close(g, r, 1e-4)
+    # a mean that cancels (values 1e20, mean 1e16) keeps only its error relative to the std:
+    # float32 sums in another order differ by ~1e-7 of the values, not of the mean
+    assert np.all(np.abs(got[0] - ref[0]) <= 1e-4 * (np.abs(ref[0]) + ref[1])), (got, ref)
     assert np.array_equal(layer_stack.stack_histograms(S, -3.0, 3.0, 7, True),
                           [histogram_counts(x.reshape(-1), -3.0, 3.0, 7, True) for x in S])
