@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from .propagation_result import histogram_counts
-from .stats import NEAR_ZERO, finite_moments, magnitudes, moments_and_signal_std
+from .array_stats import NEAR_ZERO, finite_moments, magnitudes, moments_and_signal_std
 
 __all__ = ["STACK_BYTES", "stack_moments", "stack_gradient_moments", "stack_histograms",
            "stack_magnitudes"]

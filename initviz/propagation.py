@@ -67,7 +67,7 @@ from .explorer_settings import (ACTIVATION_CHOICES, AUTO_FLOAT32_RANGE, CUSTOM, 
 from .propagation_result import (Cancelled, LayerColumns, Propagation,  # noqa: F401
                                  histogram_counts, histogram_range)
 from .propagation_blocks import LayerRule, residual_theory
-from .stats import finite_moments, magnitudes, moments_and_signal_std, zeros_and_dead
+from .array_stats import finite_moments, magnitudes, moments_and_signal_std, zeros_and_dead
 from .weight_bank import WeightBank, factor_and_family
 
 __all__ = [
